@@ -1,0 +1,44 @@
+"""The ``hwnas`` command line. argv and environment variables are read here and nowhere else.
+
+Each subcommand lives in ``hwnas/commands/<name>.py`` with ``register(subparsers)``; those modules
+import nothing heavy at module level, so ``hwnas boards`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from hwnas import __version__
+from hwnas.errors import UserError
+
+COMMANDS = ("boards",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hwnas",
+        description="Hardware co-design of binary neural networks for FPGA boards.",
+    )
+    parser.add_argument("--version", action="version", version=f"hwnas {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"hwnas.commands.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except UserError as exc:
+        print(f"hwnas: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hwnas: interrupted; finished work is kept in the output folder", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

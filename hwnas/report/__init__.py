@@ -1,0 +1,1 @@
+"""Reports a person reads: terminal tables, Markdown, HTML."""

@@ -1,0 +1,20 @@
+"""The one place that finds hwnas's data folders: ``boards/``, ``hls_templates/``, ``flows/``.
+
+They live at the top of the repository and reach the package through the symlinks in
+``hwnas/_data``, so a source checkout, an editable install and a wheel all see the same files.
+"""
+
+from pathlib import Path
+
+_DATA_ROOT = Path(__file__).resolve().parent / "_data"
+_KINDS = ("boards", "hls_templates", "flows")
+
+
+def data_dir(kind: str) -> Path:
+    """Return the folder of one kind of packaged data (``boards``, ``hls_templates``, ``flows``)."""
+    if kind not in _KINDS:
+        raise ValueError(f"unknown data kind {kind!r}; expected one of {_KINDS}")
+    path = _DATA_ROOT / kind
+    if not path.is_dir():
+        raise FileNotFoundError(f"hwnas data folder missing: {path} (broken install?)")
+    return path
