@@ -1,0 +1,1 @@
+"""Hardware-constrained architecture search: space -> supernet -> Optuna study -> final training."""
