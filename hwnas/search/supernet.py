@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -184,9 +185,15 @@ def train_supernet(
     seed: int = 0,
     device: str = "cpu",
     progress: bool = True,
+    state_path: Path | None = None,
 ) -> list[float]:
     """Sandwich-rule training: each step the largest, the smallest and ``random_subnets`` random
-    subnets add their gradients before one Adam step. Returns the mean loss of each epoch."""
+    subnets add their gradients before one Adam step (cosine schedule, no weight decay on the
+    binary latent weights). Returns the mean loss of each epoch.
+
+    With ``state_path`` the weights, optimiser and random state are saved after every epoch and
+    a later call resumes from there, so a killed search loses at most one epoch.
+    """
     from tqdm import tqdm
 
     torch.manual_seed(seed)
@@ -195,12 +202,20 @@ def train_supernet(
     optimizer = torch.optim.Adam(supernet.parameters(), lr=lr)
     steps_per_epoch = math.ceil(len(images) / batch_size)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, epochs * steps_per_epoch))
+    losses: list[float] = []
+    if state_path is not None and state_path.is_file():
+        state = torch.load(state_path, map_location=device, weights_only=False)
+        supernet.load_state_dict(state["supernet"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        rng.bit_generator.state = state["rng"]
+        torch.set_rng_state(state["torch_rng"])
+        losses = state["losses"]
     largest = supernet.space.sample(ExtremeChoices(largest=True))
     smallest = supernet.space.sample(ExtremeChoices(largest=False))
     x_all = torch.as_tensor(images, dtype=torch.float32)
     y_all = torch.as_tensor(labels, dtype=torch.long)
-    losses = []
-    for epoch in range(epochs):
+    for epoch in range(len(losses), epochs):
         order = torch.as_tensor(rng.permutation(len(images)))
         total, count = 0.0, 0
         bar = tqdm(range(steps_per_epoch), desc=f"supernet epoch {epoch + 1}/{epochs}", disable=not progress, leave=False)
@@ -218,6 +233,15 @@ def train_supernet(
             count += len(idx)
             bar.set_postfix(loss=f"{total / count:.3f}")
         losses.append(total / count)
+        if state_path is not None:
+            state = {
+                "supernet": supernet.state_dict(), "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(), "rng": rng.bit_generator.state,
+                "torch_rng": torch.get_rng_state(), "losses": losses,
+            }
+            partial = state_path.with_suffix(".partial")
+            torch.save(state, partial)
+            partial.replace(state_path)  # atomic: a kill mid-write leaves the previous epoch intact
     supernet.eval()
     return losses
 

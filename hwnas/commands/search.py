@@ -1,0 +1,57 @@
+"""``hwnas search``: the most accurate binary network a board runs at a frame rate."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "search",
+        help="search, train and lower the most accurate network that meets --fps on --board",
+        description="Hardware-constrained binary architecture search. Re-running the same command resumes.",
+    )
+    parser.add_argument("--board", required=True, help="board name (see `hwnas boards`) or board YAML file")
+    parser.add_argument("--fps", required=True, type=float, help="frames per second the design must reach")
+    parser.add_argument("--dataset", default="fashion-mnist", help="fashion-mnist (default), mnist, cifar10, svhn, synthetic")
+    parser.add_argument("--budget", default="quick", choices=("quick", "standard", "full"))
+    parser.add_argument("--space", default="auto", choices=("auto", "mlp", "conv"))
+    parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/search-<dataset>-<board>-<fps>)")
+    parser.add_argument("--clock-mhz", type=float, default=None, help="override the board's default clock")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--data-dir", type=Path, default=None, help="folder holding the dataset's files")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="supernets, references and downloads (default $HWNAS_CACHE or ~/.cache/hwnas)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from hwnas.board import load_board
+    from hwnas.errors import UserError
+    from hwnas.search.budget import get_budget
+    from hwnas.search.run import SearchSettings, search
+
+    if not args.fps > 0:
+        raise UserError(f"--fps must be positive, got {args.fps:g}")
+    board = load_board(args.board, clock_mhz=args.clock_mhz)
+    cache = args.cache_dir or Path(os.environ.get("HWNAS_CACHE", Path.home() / ".cache" / "hwnas"))
+    out = args.out or Path("runs") / f"search-{args.dataset}-{board.name}-{args.fps:g}fps"
+    settings = SearchSettings(
+        dataset=args.dataset, board=board, fps=args.fps, budget=get_budget(args.budget), out_dir=out,
+        cache_dir=cache, seed=args.seed, space=args.space, device=args.device, data_dir=args.data_dir,
+        progress=not args.no_progress,
+    )
+    outcome = search(settings)
+    best = outcome.best
+    print(
+        f"best: {best.arch.name} test accuracy {best.test_accuracy:.2%}, {best.lut:,} LUT, {best.bram18} BRAM18, "
+        f"{best.fps:,.0f} fps on {board.name} -> {outcome.out_dir / 'best'}"
+    )
+    for ref in outcome.references:
+        fit = "fits" if ref.fits else "does not fit"
+        print(f"reference {ref.arch.name}: test accuracy {ref.test_accuracy:.2%}, {ref.lut:,} LUT, {ref.bram18} BRAM18 ({fit})")
+    return 0

@@ -1,0 +1,25 @@
+"""Render report templates (``hwnas/report/templates``) with Jinja2 in StrictUndefined mode."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_template(name: str, context: dict) -> str:
+    return _environment().get_template(name).render(**context)

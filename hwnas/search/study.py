@@ -1,0 +1,139 @@
+"""The Optuna study: accuracy up, board-normalised resources down, the cost model as constraint.
+
+Each trial draws a point of the space, judges its hardware with the cost model first (fits the
+board, meets the frame rate) and measures accuracy only for feasible points, so infeasible
+candidates cost microseconds. The study lives in SQLite inside the run folder: every finished
+trial is committed, a killed search loses none, and re-running the same command resumes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hwnas.arch.spec import Arch
+from hwnas.board import Board
+from hwnas.errors import UserError
+from hwnas.search.space import SearchSpace
+
+STUDY_NAME = "hwnas-search"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The cost model's verdict on one architecture at the target frame rate."""
+
+    feasible: bool
+    violation: float  # 0 when feasible; how far over the board's budget (or the fps) otherwise
+    resource_share: float  # LUT + BRAM18 utilisation of the usable budget (board-normalised)
+    lut: int
+    bram18: int
+    fps: float
+    reason: str
+    folding_config: dict | None
+
+
+def judge(arch: Arch, board: Board, fps: float) -> Judgement:
+    """Fold ``arch`` for ``fps`` with the cost model's optimiser and check it fits ``board``."""
+    from hwnas.cost import estimate, hardware_nodes, optimise_folding
+
+    try:
+        folding = optimise_folding(arch, board, fps=fps)
+    except UserError as exc:  # cannot reach the rate on this board at all
+        return Judgement(False, 1.0, float("inf"), 0, 0, 0.0, str(exc), None)
+    est = estimate(arch, folding, board)
+    share = est.utilisation["lut"] + est.utilisation["bram18"]
+    over = max(0.0, max(est.utilisation.values()) - 1.0)
+    reason = "fits" if est.fits else f"needs {max(est.utilisation.values()):.0%} of the usable {est.binding_resource}"
+    config = folding.to_finn_config(hardware_nodes(arch))
+    return Judgement(est.fits, over if not est.fits else 0.0, share, est.lut, est.bram18, est.fps, reason, config)
+
+
+def point_key(point: dict[str, Any]) -> str:
+    return json.dumps(point, sort_keys=True)
+
+
+def run_study(
+    space: SearchSpace,
+    *,
+    board: Board,
+    fps: float,
+    accuracy_of: Callable[[dict[str, Any]], float],
+    trials: int,
+    storage: Path,
+    seed: int,
+    population: int = 16,
+    progress: bool = True,
+):
+    """Run (or resume) the study until it holds ``trials`` finished trials; returns the study."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.NSGAIISampler(
+        population_size=population, seed=seed, constraints_func=lambda t: t.user_attrs["constraints"]
+    )
+    study = optuna.create_study(
+        study_name=STUDY_NAME,
+        storage=f"sqlite:///{storage}",
+        directions=["maximize", "minimize"],
+        sampler=sampler,
+        load_if_exists=True,
+    )
+    done = {t.user_attrs["point_key"]: t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))}
+    remaining = trials - len(done)
+    if remaining <= 0:
+        return study
+
+    def objective(trial):
+        point = space.sample(trial)
+        key = point_key(point)
+        arch = space.decode(point)
+        trial.set_user_attr("point_key", key)
+        trial.set_user_attr("arch", arch.to_dict())
+        earlier = done.get(key)
+        if earlier is not None:  # the sampler proposed a point already measured: reuse, don't retrain
+            for name in ("constraints", "lut", "bram18", "fps", "hardware", "folding_config", "accuracy_source"):
+                trial.set_user_attr(name, earlier.user_attrs[name])
+            return tuple(earlier.values)
+        verdict = judge(arch, board, fps)
+        trial.set_user_attr("constraints", [verdict.violation])
+        trial.set_user_attr("lut", verdict.lut)
+        trial.set_user_attr("bram18", verdict.bram18)
+        trial.set_user_attr("fps", verdict.fps)
+        trial.set_user_attr("hardware", verdict.reason)
+        trial.set_user_attr("folding_config", verdict.folding_config)
+        if not verdict.feasible:
+            trial.set_user_attr("accuracy_source", "not measured: infeasible")
+            return 0.0, verdict.resource_share if verdict.resource_share != float("inf") else 10.0
+        trial.set_user_attr("accuracy_source", "supernet (inherited weights, recalibrated BatchNorm)")
+        return accuracy_of(point), verdict.resource_share
+
+    def record(study, trial):
+        if trial.state == optuna.trial.TrialState.COMPLETE:
+            done.setdefault(trial.user_attrs["point_key"], trial)
+
+    study.optimize(objective, n_trials=remaining, callbacks=[record], show_progress_bar=progress)
+    return study
+
+
+def pareto_trials(study) -> list:
+    """Feasible trials that no other feasible trial beats on both accuracy and resources."""
+    import optuna
+
+    feasible = [
+        t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+        if t.user_attrs["constraints"][0] <= 0
+    ]
+    front = []
+    for t in feasible:
+        acc, res = t.values
+        dominated = any(
+            (o.values[0] >= acc and o.values[1] <= res) and (o.values[0] > acc or o.values[1] < res) for o in feasible
+        )
+        if not dominated:
+            front.append(t)
+    unique = {t.user_attrs["point_key"]: t for t in sorted(front, key=lambda t: t.number)}
+    return sorted(unique.values(), key=lambda t: t.values[1])
