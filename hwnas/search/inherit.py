@@ -43,6 +43,8 @@ def subnet_model(supernet: SuperNet, point: dict[str, Any], calib_images: np.nda
                 target.copy_(shared[: layer.out, :c, :h, :w].reshape(layer.out, -1))
             else:
                 target.copy_(shared[: layer.out, : target.shape[1]])
+            if key in supernet.log_scale:
+                dict(model.named_modules())[_logit_scale_name(model)].log_scale.copy_(supernet.log_scale[key])
             if index < len(norms):
                 norm = norms[index]
                 norm.weight.copy_(supernet.bn_weight[key][: layer.out])
@@ -57,3 +59,8 @@ def supernet_input_map(arch: Arch, weighted_index: int) -> tuple[int, int, int, 
     """(1, C, H, W) of the map entering the ``weighted_index``-th conv/linear layer."""
     shapes = [s for s in arch.shapes() if not isinstance(s.layer, MaxPool)]
     return (1, *shapes[weighted_index].in_shape)
+
+
+def _logit_scale_name(model) -> str:
+    (name,) = [n for n, m in model.named_modules() if type(m).__name__ == "LogitScale"]
+    return name

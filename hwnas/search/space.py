@@ -97,24 +97,33 @@ class SearchSpace:
     def _sample_conv(self, source: ChoiceSource) -> dict[str, Any]:
         space = self.space
         stages = source.suggest_categorical("stages", list(range(space.min_stages, space.max_stages + 1)))
-        point: dict[str, Any] = {"stages": stages}
+        point: dict[str, Any] = {}
         size = min(self.input.height, self.input.width)
+        built = 0
         for s in range(stages):
+            if size < min(space.kernels):  # the map has become too small for another stage
+                break
             point[f"s{s}_width"] = source.suggest_categorical(f"s{s}_width", list(space.widths))
             blocks = source.suggest_categorical(f"s{s}_blocks", list(space.blocks))
-            point[f"s{s}_blocks"] = blocks
+            made = 0
             for b in range(blocks):
                 fitting = [k for k in space.kernels if k <= size]
+                if not fitting:
+                    break
                 kernel = source.suggest_categorical(f"s{s}_b{b}_kernel", list(space.kernels))
                 if kernel not in fitting:  # the map is too small: the largest kernel that fits
                     kernel = max(fitting)
                 point[f"s{s}_b{b}_kernel"] = kernel
                 size = size - kernel + 1
+                made += 1
+            point[f"s{s}_blocks"] = made  # the blocks that fit, which the point decodes to
+            built += 1
             # A stage ends in a 2x2 pool while the map is at least 4 wide (BARS places
             # downsampling between stages); the last stage keeps its map for the head.
             if s < stages - 1 and size >= 4:
                 point[f"s{s}_pool"] = True
                 size //= 2
+        point["stages"] = built
         head = source.suggest_categorical("head_layers", list(space.head_layers))
         point["head_layers"] = head
         for i in range(head):

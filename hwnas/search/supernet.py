@@ -51,10 +51,14 @@ class SuperNet(nn.Module):
         self.weights = nn.ParameterDict()
         self.bn_weight = nn.ParameterDict()
         self.bn_bias = nn.ParameterDict()
+        # A learnable softmax temperature per classifier, as hwnas.model's LogitScale.
+        self.log_scale = nn.ParameterDict()
         for slot in self._slots():
             weight = torch.empty(slot.weight_shape)
             nn.init.uniform_(weight, -0.1, 0.1)
             self.weights[slot.key] = nn.Parameter(weight)
+            if not slot.has_bn:
+                self.log_scale[slot.key] = nn.Parameter(torch.tensor(-0.5 * math.log(math.prod(slot.weight_shape[1:]))))
             if slot.has_bn:
                 self.bn_weight[slot.key] = nn.Parameter(torch.ones(slot.weight_shape[0]))
                 self.bn_bias[slot.key] = nn.Parameter(torch.zeros(slot.weight_shape[0]))
@@ -140,7 +144,7 @@ class SuperNet(nn.Module):
             if last:
                 # A positive scale keeps the argmax (the hardware's label select) and keeps the
                 # raw popcount sums, thousands wide, out of the softmax's saturated range.
-                return x / math.sqrt(w[0].numel())
+                return x * torch.exp(self.log_scale[key])
             channels = x.shape[1]
             gamma, beta = self.bn_weight[key][:channels], self.bn_bias[key][:channels]
             if collect is not None:
@@ -180,7 +184,7 @@ def train_supernet(
     *,
     epochs: int,
     batch_size: int = 128,
-    lr: float = 1e-3,
+    lr: float = 1e-2,
     random_subnets: int = 2,
     seed: int = 0,
     device: str = "cpu",
