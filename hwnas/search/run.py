@@ -183,7 +183,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     train_x, train_y = pixels(train_index), dataset.train.labels[train_index]
     val_x, val_y = pixels(val_index), dataset.train.labels[val_index]
 
-    supernet = SuperNet(space)
+    supernet = SuperNet(space, seed=settings.seed)
     path = _supernet_path(settings, space, dataset.origin)
     done_path = path.with_suffix(".done")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -45,8 +45,9 @@ class _Slot:
 
 
 class SuperNet(nn.Module):
-    def __init__(self, space: SearchSpace):
+    def __init__(self, space: SearchSpace, *, seed: int = 0):
         super().__init__()
+        generator = torch.Generator().manual_seed(seed)
         self.space = space
         self.weights = nn.ParameterDict()
         self.bn_weight = nn.ParameterDict()
@@ -55,7 +56,7 @@ class SuperNet(nn.Module):
         self.log_scale = nn.ParameterDict()
         for slot in self._slots():
             weight = torch.empty(slot.weight_shape)
-            nn.init.uniform_(weight, -0.1, 0.1)
+            nn.init.uniform_(weight, -0.1, 0.1, generator=generator)
             self.weights[slot.key] = nn.Parameter(weight)
             if not slot.has_bn:
                 self.log_scale[slot.key] = nn.Parameter(torch.tensor(-0.5 * math.log(math.prod(slot.weight_shape[1:]))))
