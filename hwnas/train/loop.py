@@ -49,9 +49,12 @@ def _subset(split: Split, size: int | None, seed: int, stream: int) -> Split:
 
 def _batches(count: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
     order = rng.permutation(count)
-    batches = [order[start : start + batch_size] for start in range(0, count, batch_size)]
-    # BatchNorm cannot train on a single example; it is left out of this epoch only.
-    return [b for b in batches if len(b) > 1]
+    # BatchNorm cannot train on a single example: a last batch of one is left out of this epoch.
+    return [order[start : start + batch_size] for start in range(0, _batch_count(count, batch_size) * batch_size, batch_size)]
+
+
+def _batch_count(count: int, batch_size: int) -> int:
+    return count // batch_size + (1 if count % batch_size > 1 else 0)
 
 
 def _to_device(split: Split, index: np.ndarray, arch: Arch, device):
@@ -170,9 +173,9 @@ def train(
         else:
             log(f"{out_dir} is trained already ({saved.epoch} epochs); evaluating it again")
     model.to(device)
-    steps_per_epoch = len(_batches(len(train_split), config.batch_size, np.random.default_rng(0)))
     optimizer, schedule = make_optimizer(
-        model, lr=config.lr, weight_decay=config.weight_decay, total_steps=steps_per_epoch * config.epochs
+        model, lr=config.lr, weight_decay=config.weight_decay,
+        total_steps=_batch_count(len(train_split), config.batch_size) * config.epochs,
     )
     if saved is not None:
         optimizer.load_state_dict(saved.optimizer)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from dataset_writers import write_cifar10
 from hwnas.cli import main
 from hwnas.commands.train import cache_dir
 
@@ -56,6 +57,20 @@ def test_user_errors_exit_2_without_traceback(tmp_path, spec, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "dataset 'mnist' not found. Looked in:" in err and "switched off (--no-download)" in err
     assert "Traceback" not in err
+
+
+def test_cnv_reads_cifar10_batches_from_data_dir(tmp_path, capsys):
+    import numpy as np
+
+    write_cifar10(tmp_path / "data", np.random.default_rng(0), per_batch=4)
+    cnv = REPO / "examples" / "archs" / "cnv-w1a1.yaml"
+    argv = ["train", str(cnv), "--dataset", "cifar10", "--data-dir", str(tmp_path / "data"), "--no-download",
+            "--epochs", "1", "--batch-size", "10", "--out", str(tmp_path / "cnv"), "--threads", "1", "--no-progress"]
+    assert main(argv) == 0
+    metrics = json.loads((tmp_path / "cnv" / "metrics.json").read_text())
+    assert (metrics["train_size"], metrics["test_size"]) == (20, 4)
+    assert metrics["dataset_origin"] == str(tmp_path / "data" / "cifar-10-batches-py")
+    assert "cifar10: 20 train / 4 test images of 3x32x32" in capsys.readouterr().err
 
 
 def test_cache_dir_comes_from_the_environment():

@@ -134,3 +134,9 @@ def test_dataset_that_does_not_fit_the_spec(tmp_path):
     other = arch_from_dict({**MLP, "input": {"features": 49, "bits": 1}})
     with pytest.raises(UserError, match="reads 64 input features but synthetic images are 1x1x49"):
         train(arch, load_dataset("synthetic", other), config(), tmp_path)
+
+
+def test_a_last_batch_of_one_is_skipped_not_fatal(tmp_path):
+    arch = arch_from_dict(MLP)
+    result = train(arch, load_dataset("synthetic", arch), config(epochs=1, train_subset=129), tmp_path)
+    assert len(result.epochs) == 1 and result.metrics["train_size"] == 129
