@@ -66,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for subsets, initial weights and shuffling (default: 0)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
-    parser.add_argument("--threads", type=_positive, help="CPU threads for torch (default: all cores; 1 is faster on a busy machine)")
+    parser.add_argument("--threads", type=_positive, help="CPU threads for torch (default: torch's, all cores); on a machine shared with other jobs 1 is often several times faster")
     parser.add_argument("--train-subset", type=_positive, metavar="N", help="train on N examples drawn with the seed")
     parser.add_argument("--test-subset", type=_positive, metavar="N", help="test on N examples drawn with the seed")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (one line per epoch stays)")

@@ -6,7 +6,9 @@ clamped binary quantisers), and the latent weights are trained with :mod:`hwnas.
 
 Everything random is drawn from ``config.seed``: the subsets, the initial weights, and each epoch's
 shuffle (seeded by seed and epoch number), so a run that is killed and resumed computes the same
-weights as one that was not.
+weights as one that was not. Bit-for-bit equality also needs the same device and CPU thread count:
+float sums are ordered differently across threads (a resume may change both; it then differs in
+the last bits, not in kind).
 """
 
 from __future__ import annotations
