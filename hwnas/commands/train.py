@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     log(dataset.summary())
     result = train(arch, dataset, config, args.out, progress=not args.no_progress, log=log)
     print(
-        f"{arch.name} on {dataset.name}: test accuracy {100 * result.test_accuracy:.2f}% after {len(result.epochs)} epochs "
+        f"{arch.name} on {dataset.name}: test accuracy {100 * result.test_accuracy:.2f}% after {len(result.epochs)} epoch{'s' if len(result.epochs) != 1 else ''} "
         f"({time.perf_counter() - started:.0f} s in this call); model in {result.model_path}"
     )
     return 0
