@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dataset_writers import write_idx, write_mnist_folder
+from dataset_writers import write_cifar10, write_idx, write_mnist_folder
+from hwnas.data.cifar import CIFAR10, read_cifar10
 from hwnas.data.locate import DownloadError, Locations, RemoteFile, download_file, locate
 from hwnas.data.mnist import FASHION_MNIST, MNIST, STEMS
 from hwnas.errors import UserError
@@ -124,3 +125,13 @@ def test_incomplete_folder_is_not_taken(tmp_path):
         locate(source, Locations(data_dir=tmp_path))
     write_idx(tmp_path / "mnist" / "t10k-labels-idx1-ubyte", np.zeros(12, np.uint8))
     assert locate(source, Locations(data_dir=tmp_path)) == tmp_path / "mnist"
+
+
+def test_cifar10_tarball_downloads_and_reads_without_unpacking(tmp_path):
+    content = write_cifar10(tmp_path / "server", np.random.default_rng(3), per_batch=2, archive=True)
+    archive = tmp_path / "server" / "cifar-10-python.tar.gz"
+    source = dataclasses.replace(CIFAR10, remotes=(dataclasses.replace(CIFAR10.remotes[0], url=archive.as_uri(), md5=md5(archive)),))
+    folder = locate(source, Locations(cache_dir=tmp_path / "cache"), progress=False)
+    assert [p.name for p in folder.iterdir()] == ["cifar-10-python.tar.gz"]
+    data = read_cifar10(folder)
+    np.testing.assert_array_equal(data.test.images, content["test_batch"][0])
