@@ -22,6 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--clock-mhz", type=float, default=None, help="override the board's default clock")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="CPU threads for torch (default: torch's, all cores); 1 is often faster on a busy machine")
     parser.add_argument("--data-dir", type=Path, default=None, help="folder holding the dataset's files")
     parser.add_argument("--cache-dir", type=Path, default=None,
                         help="supernets, references and downloads (default $HWNAS_CACHE or ~/.cache/hwnas)")
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or Path("runs") / f"search-{args.dataset}-{board.name}-{args.fps:g}fps"
     settings = SearchSettings(
         dataset=args.dataset, board=board, fps=args.fps, budget=get_budget(args.budget), out_dir=out,
-        cache_dir=cache, seed=args.seed, space=args.space, device=args.device, data_dir=args.data_dir,
+        cache_dir=cache, seed=args.seed, space=args.space, device=args.device, threads=args.threads, data_dir=args.data_dir,
         progress=not args.no_progress,
     )
     outcome = search(settings)

@@ -40,6 +40,7 @@ class SearchSettings:
     seed: int = 0
     space: str = "auto"
     device: str = "cpu"
+    threads: int | None = None
     data_dir: Path | None = None
     progress: bool = True
 
@@ -156,6 +157,8 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     from hwnas.search.supernet import SuperNet, subnet_accuracy, train_supernet
 
     started = time.perf_counter()
+    if settings.threads is not None:
+        torch.set_num_threads(settings.threads)
     out_dir = settings.out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -265,7 +268,8 @@ def _train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *
     budget = settings.budget
     train_split = Split(dataset.train.images[train_index], dataset.train.labels[train_index])
     subset = type(dataset)(dataset.name, train_split, dataset.test, dataset.classes, dataset.origin)
-    config = TrainConfig(dataset=dataset.name, epochs=budget.final_epochs, seed=settings.seed, device=settings.device)
+    config = TrainConfig(dataset=dataset.name, epochs=budget.final_epochs, seed=settings.seed, device=settings.device,
+                         threads=settings.threads)
     log(f"training {arch.name} ({_describe(arch)}) for {budget.final_epochs} epochs")
     result = train(arch, subset, config, run_dir, progress=settings.progress, init_checkpoint=init)
     model, _ = load_checkpoint(result.model_path)

@@ -124,11 +124,13 @@ def train(
     progress: bool = True,
     log: Callable[[str], None] = lambda line: None,
     on_epoch_end: Callable[[EpochRecord], None] = lambda record: None,
+    init_checkpoint: Path | None = None,
 ) -> TrainResult:
     """Train ``arch`` on ``dataset`` into ``out_dir``, going on from its last finished epoch if any.
 
     ``out_dir`` receives ``model.pt`` (shared checkpoint format), ``metrics.json`` and ``arch.yaml``;
-    ``checkpoints/`` and ``train-state.pt`` hold what a resumed run needs.
+    ``checkpoints/`` and ``train-state.pt`` hold what a resumed run needs. ``init_checkpoint``
+    starts a new run from those weights instead of a fresh initialisation (fine-tuning).
     """
     import torch
 
@@ -162,11 +164,16 @@ def train(
     if len(train_split) < 2:
         raise UserError(f"training needs at least 2 examples, the training split has {len(train_split)}")
 
-    if saved is None:
+    if saved is None and init_checkpoint is not None:  # fine-tuning, e.g. weights a supernet handed down
+        model, init_arch = load_checkpoint(init_checkpoint)
+        if init_arch.to_dict() != arch.to_dict():
+            raise UserError(f"{init_checkpoint} holds weights of {init_arch.name}, not of {arch.name}")
+        history: list[EpochRecord] = []
+    elif saved is None:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
             model = build_model(arch)
-        history: list[EpochRecord] = []
+        history = []
     else:
         model, _ = load_checkpoint(saved.checkpoint)
         history = history_records(saved.history)
