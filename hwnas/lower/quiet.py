@@ -1,0 +1,44 @@
+"""Send what torch, Brevitas and FINN print while lowering to a log file, not the terminal."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+from hwnas.errors import UserError
+
+
+@contextlib.contextmanager
+def library_output_to(path: Path) -> Iterator[None]:
+    """Redirect Python-level prints, warnings and log records to ``path`` for the duration."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        log = path.open("w")
+    except OSError as exc:
+        raise UserError(f"cannot write to output folder {path.parent}: {exc.strerror}") from None
+    handler = logging.StreamHandler(log)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    saved_handlers = {name: logging.getLogger(name).handlers[:] for name in ("torch", "finn")}
+    for name in saved_handlers:
+        logging.getLogger(name).handlers = [handler]
+    saved_showwarning = warnings.showwarning
+
+    def to_log(message, category, filename, lineno, file=None, line=None):
+        log.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    warnings.showwarning = to_log
+    try:
+        with contextlib.redirect_stdout(log):
+            yield
+    finally:
+        warnings.showwarning = saved_showwarning
+        for name, handlers in saved_handlers.items():
+            logging.getLogger(name).handlers = handlers
+        root.removeHandler(handler)
+        log.close()
+        sys.stdout.flush()
