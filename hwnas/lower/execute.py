@@ -29,10 +29,13 @@ def execute_dataflow(model_or_path, inputs: np.ndarray) -> np.ndarray:
         inputs = (inputs + 1) / 2
     if inputs.ndim == 4:
         inputs = inputs.transpose(0, 2, 3, 1)
+    from hwnas.lower.finn_env import without_sanitizing
+
     classes = []
-    for sample in inputs:
-        context = execute_onnx(model, {input_name: sample.reshape(expected)})
-        classes.append(int(np.asarray(context[output_name]).reshape(-1)[0]))
+    with without_sanitizing():
+        for sample in inputs:
+            context = execute_onnx(model, {input_name: sample.reshape(expected)})
+            classes.append(int(np.asarray(context[output_name]).reshape(-1)[0]))
     return np.array(classes, dtype=np.int64)
 
 
