@@ -34,13 +34,13 @@ def run(args: argparse.Namespace) -> int:
 
     arch = load_arch(args.arch)
     board = load_board(args.board, clock_mhz=args.clock_mhz)
-    import torch  # noqa: F401  torch sets up its loggers on import; let it do so before they are redirected
+    import torch.onnx  # noqa: F401  torch sets up its loggers on import; let it do so before they are redirected
 
     def progress(name: str, seconds: float) -> None:
         print(f"  {name:<26} {seconds:7.2f} s", file=sys.stderr, flush=True)
 
-    print(f"lowering {arch.name} for {board.name} into {args.out}", file=sys.stderr)
     with library_output_to(args.out / "lower.log"):
+        print(f"lowering {arch.name} for {board.name} into {args.out} (library output: lower.log)", file=sys.stderr)
         result = lower(arch, board, out_dir=args.out, folding=args.folding, fps=args.fps,
                        checkpoint=args.checkpoint, on_step=progress)
     print(summary(result))

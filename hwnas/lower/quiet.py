@@ -12,6 +12,9 @@ from pathlib import Path
 from hwnas.errors import UserError
 
 
+LIBRARIES = ("torch", "brevitas", "qonnx", "finn", "onnxscript")
+
+
 @contextlib.contextmanager
 def library_output_to(path: Path) -> Iterator[None]:
     """Redirect Python-level prints, warnings and log records to ``path`` for the duration."""
@@ -23,7 +26,11 @@ def library_output_to(path: Path) -> Iterator[None]:
     handler = logging.StreamHandler(log)
     root = logging.getLogger()
     root.addHandler(handler)
-    saved_handlers = {name: logging.getLogger(name).handlers[:] for name in ("torch", "finn")}
+    saved_handlers = {
+        name: logger.handlers[:]
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger) and logger.handlers and name.split(".")[0] in LIBRARIES
+    }
     for name in saved_handlers:
         logging.getLogger(name).handlers = [handler]
     saved_showwarning = warnings.showwarning
