@@ -59,7 +59,7 @@ def summary(result) -> str:
          n.cycles, round(n.lut), n.bram18, n.uram, n.dsp]
         for n in est.nodes
     ]
-    rows.append(["total", "", "", est.cycles_per_frame, round(est.total("lut")), est.total("bram18"),
+    rows.append(["total", "", "", "", round(est.total("lut")), est.total("bram18"),
                  est.total("uram"), est.total("dsp")])
     table = format_table(["node", "PE", "SIMD", "cycles", "LUT", "BRAM18", "URAM", "DSP"], rows)
     return "\n".join([
