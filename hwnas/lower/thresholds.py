@@ -9,7 +9,7 @@ it). Negative thresholds come from a trained model with extreme BatchNorm statis
 that is always on.
 
 Clipping to [0, MW + 1] keeps the function (a popcount is always >= 0 and never > MW) and keeps the
-lowering alive. ``tests/test_lower_thresholds.py`` checks that FINN without this still fails, so
+lowering alive. ``tests/lower/test_lower_thresholds.py`` checks that FINN without this still fails, so
 the workaround goes when upstream fixes it.
 """
 
