@@ -75,6 +75,9 @@ def lower(
     started = time.perf_counter()
     model = _brevitas_model(arch, checkpoint)
     checkpoint_path = save_checkpoint(model, arch, out_dir / "model.pt")
+    record("build_model", started, checkpoint_path)
+
+    started = time.perf_counter()
     qonnx_path = out_dir / "model.qonnx.onnx"
     wrapper = export_qonnx(model, arch, qonnx_path)
     record("export_qonnx", started, qonnx_path)

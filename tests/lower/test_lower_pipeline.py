@@ -26,7 +26,7 @@ def tfc(tmp_path_factory):
 def test_outputs_and_step_records(tfc):
     for path in (tfc.qonnx_path, tfc.dataflow_path, tfc.folding_path, tfc.estimates_path, tfc.checkpoint_path):
         assert path.is_file() and path.parent == tfc.out_dir
-    assert [r.name for r in tfc.steps] == ["export_qonnx", *(name for name, _ in STEPS), "estimates"]
+    assert [r.name for r in tfc.steps] == ["build_model", "export_qonnx", *(name for name, _ in STEPS), "estimates"]
     assert all(r.model_path.is_file() and r.seconds >= 0 for r in tfc.steps)
     times = json.loads((tfc.out_dir / "step_times.json").read_text())
     assert list(times) == [r.name for r in tfc.steps]
