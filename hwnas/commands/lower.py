@@ -59,11 +59,11 @@ def summary(result) -> str:
          n.cycles, round(n.lut), n.bram18, n.uram, n.dsp]
         for n in est.nodes
     ]
-    rows.append(["total", "", "", "", round(est.total("lut")), est.total("bram18"),
-                 est.total("uram"), est.total("dsp")])
     table = format_table(["node", "PE", "SIMD", "cycles", "LUT", "BRAM18", "URAM", "DSP"], rows)
     return "\n".join([
         table,
+        f"total: {est.total('lut'):,.0f} LUT, {est.total('bram18'):,.1f} BRAM18, {est.total('uram'):,.1f} URAM, "
+        f"{est.total('dsp'):,.0f} DSP",
         f"bottleneck: {est.bottleneck.name} at {est.cycles_per_frame:,} cycles per frame "
         f"-> {est.fps:,.0f} fps at {est.clock_mhz:g} MHz",
         f"wrote {result.qonnx_path.name}, {result.dataflow_path.name}, {result.folding_path.name}, "
