@@ -1,0 +1,34 @@
+"""Cost of the nodes whose FINN model is cycles only: Pool_hls, LabelSelect_hls, FMPadding_rtl.
+
+finn-plus gives these no LUT/BRAM estimate (they inherit HWCustomOp's zeros), so neither do we.
+"""
+
+from __future__ import annotations
+
+from hwnas.cost.fold import NodeFold
+from hwnas.cost.nodes import LabelSelect, Padding, Pool
+
+
+def pool_legal(node: Pool, fold: NodeFold) -> bool:
+    return node.channels % fold.pe == 0
+
+
+def pool_cycles(node: Pool, fold: NodeFold) -> int:
+    return node.channels * node.kernel * node.kernel // fold.pe * node.ofm[0] * node.ofm[1]
+
+
+def labelselect_legal(node: LabelSelect, fold: NodeFold) -> bool:
+    return node.labels % fold.pe == 0
+
+
+def labelselect_cycles(node: LabelSelect, fold: NodeFold) -> int:
+    return node.labels // fold.pe
+
+
+def padding_legal(node: Padding, fold: NodeFold) -> bool:
+    return node.channels % fold.simd == 0
+
+
+def padding_cycles(node: Padding, fold: NodeFold) -> int:
+    height, width = node.ifm[0] + 2 * node.padding, node.ifm[1] + 2 * node.padding
+    return node.channels // fold.simd * height * width
