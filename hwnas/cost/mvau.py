@@ -35,14 +35,18 @@ def cycles(node: MVAU, fold: NodeFold) -> int:
 def accumulator_bits(node: MVAU) -> int:
     """Accumulator width FINN's LUT model charges.
 
-    FINN takes the smaller of the minimised accumulator (sized from the trained weights) and the
-    data-type bound of arXiv:2301.13376. We cannot see weights, so we size the accumulator for
-    balanced binary weights: a column's count of +1 (or -1) weights is about MW/2 plus 2.5 standard
-    deviations (sqrt(MW)/2) over the worst of the columns.
+    FINN takes the smaller of the minimised accumulator type and the data-type bound of
+    arXiv:2301.13376. In XNOR mode FINN's minimised accumulator spans -MW..MW whatever the weights
+    (checked against MinimizeAccumulatorWidth). For an 8-bit input it depends on the trained weights,
+    which a spec does not have: we size it for balanced bipolar weights, a column's count of +1
+    weights being MW/2 plus 2.5 standard deviations (sqrt(MW)/2), the worst column dominating.
     """
-    in_max = 2**node.in_bits - 1
-    worst_count = node.mw / 2 + 1.25 * math.sqrt(node.mw)
-    weights_bits = math.ceil(math.log2(in_max * worst_count + 1)) + 1
+    if node.xnor:
+        weights_bits = math.ceil(math.log2(node.mw + 1)) + 1
+    else:
+        in_max = 2**node.in_bits - 1
+        worst_count = node.mw / 2 + 1.25 * math.sqrt(node.mw)
+        weights_bits = math.ceil(math.log2(in_max * worst_count + 1)) + 1
     alpha = math.log2(node.mw) + node.weight_bits + node.in_bits - 1
     bound_bits = math.ceil(alpha + math.log2(1 + 2.0**-alpha) + 1)
     return min(weights_bits, bound_bits)
