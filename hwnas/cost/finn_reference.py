@@ -127,8 +127,8 @@ def _finn_node(node: HwNode, inp: str, out: str, rng: np.random.Generator):
     common = {"domain": _DOMAIN, "backend": "fpgadataflow", "name": node.name}
     bits_dtype = "BINARY" if getattr(node, "in_bits", 1) == 1 else "UINT8"
     if isinstance(node, MVAU):
-        # balanced weights: each column half +1, half -1, shuffled (what a trained BNN looks like)
-        signs = np.where(rng.permuted(np.arange(node.mw * node.mh).reshape(node.mw, node.mh) % 2, axis=0) == 1, 1.0, -1.0)
+        # random signs stand in for trained binary weights
+        signs = rng.choice(np.array([-1.0, 1.0]), size=(node.mw, node.mh))
         vectors = [1] if node.vectors == 1 else [1, *_square(node.vectors)]
         inputs = [inp, f"{node.name}_w"]
         if node.xnor:

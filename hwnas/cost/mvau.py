@@ -35,18 +35,16 @@ def cycles(node: MVAU, fold: NodeFold) -> int:
 def accumulator_bits(node: MVAU) -> int:
     """Accumulator width FINN's LUT model charges.
 
-    FINN takes the smaller of the minimised accumulator type and the data-type bound of
-    arXiv:2301.13376. In XNOR mode FINN's minimised accumulator spans -MW..MW whatever the weights
-    (checked against MinimizeAccumulatorWidth). For an 8-bit input it depends on the trained weights,
-    which a spec does not have: we size it for balanced bipolar weights, a column's count of +1
-    weights being MW/2 plus 2.5 standard deviations (sqrt(MW)/2), the worst column dominating.
+    FINN charges the smaller of the minimised accumulator type and the data-type bound of
+    arXiv:2301.13376. MinimizeAccumulatorWidth sizes the accumulator from the trained weights: with
+    unsigned inputs up to X_max, a column with p weights of +1 and n of -1 spans -n*X_max..p*X_max.
+    A spec has no weights, so we take them as random signs: the most lopsided of the 2*MH column
+    counts sits about sqrt(2 ln(2*MH)) standard deviations (sqrt(MW)/2) above MW/2.
     """
-    if node.xnor:
-        weights_bits = math.ceil(math.log2(node.mw + 1)) + 1
-    else:
-        in_max = 2**node.in_bits - 1
-        worst_count = node.mw / 2 + 1.25 * math.sqrt(node.mw)
-        weights_bits = math.ceil(math.log2(in_max * worst_count + 1)) + 1
+    in_max = 2**node.in_bits - 1
+    spread = math.sqrt(2 * math.log(2 * node.mh)) * math.sqrt(node.mw) / 2
+    worst_count = min(node.mw, round(node.mw / 2 + spread))
+    weights_bits = math.ceil(math.log2(in_max * worst_count + 1)) + 1
     alpha = math.log2(node.mw) + node.weight_bits + node.in_bits - 1
     bound_bits = math.ceil(alpha + math.log2(1 + 2.0**-alpha) + 1)
     return min(weights_bits, bound_bits)
