@@ -8,10 +8,11 @@ from hwnas.cost.fold import NodeFold
 from hwnas.cost.folding import Folding, read_finn_config, write_finn_config
 from hwnas.cost.network import NetworkEstimate, NodeEstimate, estimate
 from hwnas.cost.nodes import hardware_nodes
-from hwnas.cost.optimise import FoldingPlan, optimise_folding, plan_folding
+from hwnas.cost.optimise import FoldingPlan, cheapest_folding, optimise_folding, plan_folding
 
 __all__ = [
     "Folding",
+    "cheapest_folding",
     "FoldingPlan",
     "NetworkEstimate",
     "NodeEstimate",

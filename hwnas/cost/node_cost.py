@@ -7,6 +7,7 @@ from typing import NamedTuple
 from hwnas.cost import mvau, simple_nodes, swg
 from hwnas.cost.fold import NodeFold, divisors
 from hwnas.cost.nodes import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
+from hwnas.cost.table import Table
 
 
 class NodeCost(NamedTuple):
@@ -33,37 +34,72 @@ def legal(node: HwNode, fold: NodeFold) -> bool:
     raise TypeError(f"unknown node {node!r}")
 
 
-_MEMO: dict[tuple[HwNode, NodeFold], NodeCost] = {}
-_MEMO_LIMIT = 1 << 20
-
-
 def cost(node: HwNode, fold: NodeFold) -> NodeCost:
-    """Memoised: the search revisits the same node foldings over and over."""
-    key = (node, fold)
-    found = _MEMO.get(key)
+    # a dict lookup on the type: this runs once per node per estimate, in the search's inner loop
+    return _COST[type(node)](node, fold)
+
+
+def _mvau_cost(node: MVAU, fold: NodeFold) -> NodeCost:
+    return NodeCost(*mvau.evaluate(node, fold))
+
+
+def _window_cost(node: SlidingWindow, fold: NodeFold) -> NodeCost:
+    return NodeCost(swg.cycles(node, fold), swg.lut(node, fold), 0)
+
+
+_COST = {
+    MVAU: _mvau_cost,
+    SlidingWindow: _window_cost,
+    Pool: lambda node, fold: NodeCost(simple_nodes.pool_cycles(node, fold), 0, 0),
+    LabelSelect: lambda node, fold: NodeCost(simple_nodes.labelselect_cycles(node, fold), 0, 0),
+    Padding: lambda node, fold: NodeCost(simple_nodes.padding_cycles(node, fold), 0, 0),
+}
+
+
+def table(node: HwNode) -> Table:
+    """Every legal folding with its cost, vectorised (the optimiser's search space).
+
+    Cached on the node's shape, not its name or position: a search meets the same layer shapes in
+    architecture after architecture, and the tables are read-only.
+    """
+    key = shape_key(node)
+    found = _TABLES.get(key)
     if found is None:
-        if len(_MEMO) >= _MEMO_LIMIT:
-            _MEMO.clear()
-        found = _MEMO[key] = _cost(node, fold)
+        if len(_TABLES) >= _TABLES_LIMIT:
+            _TABLES.clear()
+        found = _TABLES[key] = _build_table(node)
     return found
 
 
-def _cost(node: HwNode, fold: NodeFold) -> NodeCost:
+def shape_key(node: HwNode) -> tuple:
+    """What a node's cost depends on: everything but its name and layer index."""
+    return (type(node), *(getattr(node, f) for f in node.__dataclass_fields__ if f not in ("name", "layer")))
+
+
+_TABLES: dict[tuple, Table] = {}
+_TABLES_LIMIT = 1 << 16
+
+
+def _build_table(node: HwNode) -> Table:
     if isinstance(node, MVAU):
-        return NodeCost(mvau.cycles(node, fold), mvau.lut(node, fold), mvau.bram18(node, fold))
-    if isinstance(node, SlidingWindow):
-        return NodeCost(swg.cycles(node, fold), swg.lut(node, fold), 0)
-    if isinstance(node, Pool):
-        return NodeCost(simple_nodes.pool_cycles(node, fold), 0, 0)
-    if isinstance(node, LabelSelect):
-        return NodeCost(simple_nodes.labelselect_cycles(node, fold), 0, 0)
-    if isinstance(node, Padding):
-        return NodeCost(simple_nodes.padding_cycles(node, fold), 0, 0)
-    raise TypeError(f"unknown node {node!r}")
+        result = mvau.table(node)
+    elif isinstance(node, SlidingWindow):
+        result = swg.table(node)
+    elif isinstance(node, Pool):
+        result = simple_nodes.pool_table(node)
+    elif isinstance(node, LabelSelect):
+        result = simple_nodes.labelselect_table(node)
+    elif isinstance(node, Padding):
+        result = simple_nodes.padding_table(node)
+    else:
+        raise TypeError(f"unknown node {node!r}")
+    for array in vars(result).values():
+        array.flags.writeable = False
+    return result
 
 
 def candidate_folds(node: HwNode) -> tuple[NodeFold, ...]:
-    """Every legal folding of a node (the optimiser's search space)."""
+    """Every legal folding of a node, enumerated one by one (the table's cross-check)."""
     if isinstance(node, MVAU):
         folds = [NodeFold(pe, simd) for pe in divisors(node.mh) for simd in divisors(node.mw)]
     elif isinstance(node, SlidingWindow):

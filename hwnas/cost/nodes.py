@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from hwnas.arch.spec import Arch, Conv, Linear, MaxPool
+from hwnas.cost.mvau import accumulator_bits
 from hwnas.errors import UserError
 
 # Bit widths after FINN's MinimizeWeightBitWidth: XNOR weights are stored as {0, 1} (BINARY);
@@ -34,6 +35,7 @@ class MVAU:
     in_bits: int  # 1: binary input (XNOR mode), 8: quantised input
     weight_bits: int
     activation: bool  # embedded thresholds (False only for the last layer)
+    acc_bits: int  # accumulator width FINN's LUT model charges (see mvau.accumulator_bits)
     op_type: str = "MVAU_hls"
 
     @property
@@ -148,4 +150,5 @@ def _hardware_nodes(arch: Arch) -> tuple[HwNode, ...]:
 
 def _mvau(name, layer: int, mw: int, mh: int, vectors: int, in_bits: int, *, activation: bool) -> MVAU:
     weight_bits = XNOR_WEIGHT_BITS if in_bits == 1 else QUANT_WEIGHT_BITS
-    return MVAU(name("MVAU_hls"), layer, mw, mh, vectors, in_bits, weight_bits, activation)
+    acc_bits = accumulator_bits(mw, mh, in_bits, weight_bits)
+    return MVAU(name("MVAU_hls"), layer, mw, mh, vectors, in_bits, weight_bits, activation, acc_bits)

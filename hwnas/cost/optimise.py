@@ -4,7 +4,7 @@ Every node's cycles only have to stay under the frame's cycle budget, and the re
 up, so the cheapest folding for a budget is the cheapest legal folding of each node on its own (a
 depthwise sliding-window unit and the Pool it feeds share one PE/SIMD value and count as one unit).
 That makes the optimum exact, not greedy: each unit keeps its candidates sorted by cycles with a
-running minimum of cost, and a budget picks one entry per unit with a binary search.
+running best, and a budget picks one entry per unit with a binary search.
 """
 
 from __future__ import annotations
@@ -17,23 +17,35 @@ import numpy as np
 
 from hwnas.arch.spec import Arch
 from hwnas.board import LIMITED_KINDS, Board
+from hwnas.cost import swg
 from hwnas.cost.fold import NodeFold
 from hwnas.cost.folding import Folding
 from hwnas.cost.network import NetworkEstimate, estimate_nodes
-from hwnas.cost.node_cost import candidate_folds, cost
+from hwnas.cost.node_cost import shape_key, table
 from hwnas.cost.nodes import HwNode, Pool, SlidingWindow, hardware_nodes
 from hwnas.errors import UserError
 
 
 @dataclass(frozen=True)
 class _Unit:
-    """Nodes folded together, with their candidates sorted by cycles (ascending)."""
+    """The candidates of nodes folded together, sorted by cycles (ascending); no names, so units are
+    shared between architectures that contain the same layer shapes."""
 
-    names: tuple[str, ...]
-    folds: tuple[tuple[NodeFold, ...], ...]  # per candidate, one fold per node
-    cycles: np.ndarray  # per candidate, the slowest node's cycles
-    usage: np.ndarray  # per candidate, (lut, bram18, uram, dsp)
-    lanes: np.ndarray  # per candidate, PE * SIMD summed over the unit's nodes
+    key: tuple
+    pe: np.ndarray
+    simd: np.ndarray
+    parallel_window: np.ndarray
+    cycles: np.ndarray  # the slowest of the unit's nodes
+    lut: np.ndarray
+    bram18: np.ndarray
+    lanes: np.ndarray  # PE * SIMD: breaks ties in cost
+    pair: bool  # a depthwise window unit and its Pool, sharing one value
+
+    def folds(self, i: int) -> tuple[NodeFold, ...]:
+        if self.pair:
+            # a depthwise window unit streams the Pool's PE channels per cycle
+            return (NodeFold(1, int(self.pe[i])), NodeFold(int(self.pe[i])))
+        return (NodeFold(int(self.pe[i]), int(self.simd[i]), bool(self.parallel_window[i])),)
 
 
 @dataclass(frozen=True)
@@ -48,15 +60,26 @@ def optimise_folding(arch: Arch, board: Board, *, fps: float) -> Folding:
     return plan_folding(arch, board, fps=fps).folding
 
 
+def cheapest_folding(arch: Arch, board: Board, *, cycles_per_frame: int) -> Folding | None:
+    """The least board-normalised resource use with every node within ``cycles_per_frame``, fit or not.
+
+    None when no legal folding is that fast. Unlike :func:`optimise_folding` this does not check the
+    board's limits: it answers the same question FINN's SetFolding does, for comparisons.
+    """
+    units = _units(hardware_nodes(arch))
+    if cycles_per_frame < _fastest(units):
+        return None
+    return _cheapest(units, _best_upto(units, board), cycles_per_frame)
+
+
 def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
     if not fps > 0:
         raise UserError(f"the target frame rate must be positive, got {fps}")
     hw_nodes = hardware_nodes(arch)
     units = _units(hw_nodes)
-    weights = _weights(board)
-    best = tuple(_cheapest_upto(u, weights) for u in units)
+    best = _best_upto(units, board)
     budget = math.floor(board.clock_mhz * 1e6 / fps)
-    fastest = max(int(u.cycles[0]) for u in units)
+    fastest = _fastest(units)
     if budget >= fastest:
         folding = _cheapest(units, best, budget)
         result = estimate_nodes(arch.name, hw_nodes, folding, board)
@@ -78,51 +101,85 @@ def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
     )
 
 
-def _weights(board: Board) -> np.ndarray:
-    # resources the board lacks cannot be used at all; a zero weight keeps them out of the cost
-    return np.array([1 / board.budget(k) if board.budget(k) > 0 else 0.0 for k in LIMITED_KINDS])
+def _fastest(units) -> int:
+    return max(int(u.cycles[0]) for _, u in units)
 
 
-def _cheapest(units: tuple[_Unit, ...], best: tuple[np.ndarray, ...], budget: int) -> Folding:
+def _best_upto(units, board: Board) -> tuple[np.ndarray, ...]:
+    lut_weight, bram_weight = 1 / board.budget("lut"), _inverse(board.budget("bram18"))
+    result = []
+    for _, unit in units:
+        key = (unit.key, lut_weight, bram_weight)
+        found = _BEST.get(key)
+        if found is None:
+            if len(_BEST) >= _CACHE_LIMIT:
+                _BEST.clear()
+            found = _BEST[key] = _running_best(unit, lut_weight, bram_weight)
+        result.append(found)
+    return tuple(result)
+
+
+def _running_best(unit: _Unit, lut_weight: float, bram_weight: float) -> np.ndarray:
+    """Per candidate i, the index of the cheapest of candidates 0..i.
+
+    Cost is board-normalised (LUT / usable LUT + BRAM18 / usable BRAM18; the nodes hwnas emits use no
+    URAM or DSP in FINN's model). On equal cost the one with fewer lanes wins: FINN's model charges
+    Pool and LabelSelect nothing, yet more PE is never free in hardware; then the faster one.
+    """
+    normalised = unit.lut * lut_weight + unit.bram18 * bram_weight
+    order = np.lexsort((np.arange(len(normalised)), unit.lanes, normalised))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    best = order[np.minimum.accumulate(rank)]
+    best.flags.writeable = False
+    return best
+
+
+_BEST: dict[tuple, np.ndarray] = {}
+_UNITS: dict[tuple, _Unit] = {}
+_CACHE_LIMIT = 1 << 16
+
+
+def _inverse(budget: float) -> float:
+    # a board without BRAM: any use fails the fit check anyway, so only the ordering matters here
+    return 1 / budget if budget > 0 else 1.0
+
+
+def _cheapest(units, best: tuple[np.ndarray, ...], budget: int) -> Folding:
     nodes = {}
-    for unit, cheapest_upto in zip(units, best):
+    for (names, unit), best_upto in zip(units, best):
         upto = int(np.searchsorted(unit.cycles, budget, side="right")) - 1
-        cheapest = int(cheapest_upto[upto])
-        nodes.update(zip(unit.names, unit.folds[cheapest]))
+        nodes.update(zip(names, unit.folds(int(best_upto[upto]))))
     return Folding(nodes)
 
 
 def _reachable(name, hw_nodes, units, best, board: Board) -> tuple[float, str]:
     """Highest fps whose cheapest folding fits, found by bisection over every achievable cycle count."""
-    budgets = np.unique(np.concatenate([u.cycles for u in units]))
-    budgets = budgets[budgets >= max(int(u.cycles[0]) for u in units)]
+    budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
+    budgets = budgets[budgets >= _fastest(units)]
 
-    def fits(budget: int) -> NetworkEstimate:
+    def cheapest(budget) -> NetworkEstimate:
         return estimate_nodes(name, hw_nodes, _cheapest(units, best, int(budget)), board)
 
+    slowest = cheapest(budgets[-1])
+    if not slowest.fits:
+        return slowest.fps, f"{slowest.binding_resource.upper()} (even fully folded)"
     low, high = 0, len(budgets) - 1
-    if not fits(budgets[high]).fits:
-        slowest = fits(budgets[high])
-        return board.clock_mhz * 1e6 / slowest.cycles_per_frame, slowest.binding_resource.upper()
     while low < high:
         mid = (low + high) // 2
-        if fits(budgets[mid]).fits:
+        if cheapest(budgets[mid]).fits:
             high = mid
         else:
             low = mid + 1
-    reached = fits(budgets[low])
+    reached = cheapest(budgets[low])
     if low == 0:
         return reached.fps, "parallelism (every node is already at its most parallel legal folding)"
-    too_fast = fits(budgets[low - 1])
-    return reached.fps, too_fast.binding_resource.upper()
-
-
-def _units(hw_nodes: tuple[HwNode, ...]) -> tuple[_Unit, ...]:
-    return _units_cached(hw_nodes)
+    return reached.fps, cheapest(budgets[low - 1]).binding_resource.upper()
 
 
 @lru_cache(maxsize=1024)
-def _units_cached(hw_nodes: tuple[HwNode, ...]) -> tuple[_Unit, ...]:
+def _units(hw_nodes: tuple[HwNode, ...]) -> tuple[tuple[tuple[str, ...], _Unit], ...]:
+    """(node names, unit) per unit of the network, units shared by shape across architectures."""
     units = []
     skip = set()
     for i, node in enumerate(hw_nodes):
@@ -132,42 +189,36 @@ def _units_cached(hw_nodes: tuple[HwNode, ...]) -> tuple[_Unit, ...]:
             pool = hw_nodes[i + 1]
             assert isinstance(pool, Pool), "a depthwise window unit always feeds a Pool"
             skip.add(i + 1)
-            # SetFolding ties the window unit's SIMD to the Pool's PE, and FINN needs it
-            candidates = [
-                (NodeFold(1, f.pe), f) for f in candidate_folds(pool)
-            ]
-            units.append(_unit((node, pool), candidates))
+            units.append(((node.name, pool.name), _cached_unit((shape_key(node), shape_key(pool)), node, pool)))
         else:
-            units.append(_unit((node,), [(f,) for f in candidate_folds(node)]))
+            units.append(((node.name,), _cached_unit((shape_key(node),), node)))
     return tuple(units)
 
 
-def _unit(nodes: tuple[HwNode, ...], candidates: list[tuple[NodeFold, ...]]) -> _Unit:
-    costs = [[cost(n, f) for n, f in zip(nodes, folds)] for folds in candidates]
-    cycles = np.array([max(c.cycles_per_frame for c in cs) for cs in costs], dtype=np.int64)
-    usage = np.array([[sum(getattr(c, k) for c in cs) for k in LIMITED_KINDS] for cs in costs], dtype=np.float64)
-    lanes = np.array([sum(f.pe * f.simd for f in folds) for folds in candidates], dtype=np.int64)
+def _cached_unit(key: tuple, *nodes: HwNode) -> _Unit:
+    found = _UNITS.get(key)
+    if found is None:
+        if len(_UNITS) >= _CACHE_LIMIT:
+            _UNITS.clear()
+        found = _UNITS[key] = _build_unit(key, *nodes)
+    return found
+
+
+def _build_unit(key: tuple, *nodes: HwNode) -> _Unit:
+    if len(nodes) == 2:
+        window, pool = nodes
+        # SetFolding ties the window unit's SIMD to the Pool's PE (Pool's PE divides the channels,
+        # as does every SIMD of the window's table: the two tables line up entry by entry)
+        window_table, pool_table = swg.table(window, allow_parallel=False), table(pool)
+        assert np.array_equal(window_table.simd, pool_table.pe)
+        pe, simd, parallel = pool_table.pe, window_table.simd, window_table.parallel_window
+        cycles = np.maximum(window_table.cycles, pool_table.cycles)
+        lut, bram18 = window_table.lut + pool_table.lut, window_table.bram18 + pool_table.bram18
+    else:
+        t = table(nodes[0])
+        pe, simd, parallel, cycles, lut, bram18 = t.pe, t.simd, t.parallel_window, t.cycles, t.lut, t.bram18
     order = np.argsort(cycles, kind="stable")
     return _Unit(
-        names=tuple(n.name for n in nodes),
-        folds=tuple(candidates[i] for i in order),
-        cycles=cycles[order],
-        usage=usage[order],
-        lanes=lanes[order],
+        key=key, pe=pe[order], simd=simd[order], parallel_window=parallel[order], cycles=cycles[order],
+        lut=lut[order], bram18=bram18[order], lanes=(pe * simd)[order], pair=len(nodes) == 2,
     )
-
-
-def _cheapest_upto(unit: _Unit, weights: np.ndarray) -> np.ndarray:
-    """Per candidate i, the cheapest of candidates 0..i.
-
-    On equal cost the one with fewer lanes wins: FINN's model charges Pool and LabelSelect nothing,
-    yet more PE is never free in hardware.
-    """
-    normalised = unit.usage @ weights
-    best = np.empty(len(normalised), dtype=np.int64)
-    current = 0
-    for i, value in enumerate(normalised):
-        if value < normalised[current] or (value == normalised[current] and unit.lanes[i] < unit.lanes[current]):
-            current = i
-        best[i] = current
-    return best

@@ -5,8 +5,15 @@ finn-plus gives these no LUT/BRAM estimate (they inherit HWCustomOp's zeros), so
 
 from __future__ import annotations
 
-from hwnas.cost.fold import NodeFold
-from hwnas.cost.nodes import LabelSelect, Padding, Pool
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hwnas.cost.fold import NodeFold, divisors
+from hwnas.cost.table import Table
+
+if TYPE_CHECKING:
+    from hwnas.cost.nodes import LabelSelect, Padding, Pool
 
 
 def pool_legal(node: Pool, fold: NodeFold) -> bool:
@@ -32,3 +39,25 @@ def padding_legal(node: Padding, fold: NodeFold) -> bool:
 def padding_cycles(node: Padding, fold: NodeFold) -> int:
     height, width = node.ifm[0] + 2 * node.padding, node.ifm[1] + 2 * node.padding
     return node.channels // fold.simd * height * width
+
+
+def _zero_cost_table(pe, simd, cycles) -> Table:
+    zeros = np.zeros(len(cycles), dtype=np.int64)
+    return Table(pe=pe, simd=simd, parallel_window=zeros.astype(bool), cycles=cycles, lut=zeros, bram18=zeros)
+
+
+def pool_table(node: Pool) -> Table:
+    pe = np.array(divisors(node.channels), dtype=np.int64)
+    cycles = node.channels * node.kernel * node.kernel // pe * node.ofm[0] * node.ofm[1]
+    return _zero_cost_table(pe, np.ones_like(pe), cycles)
+
+
+def labelselect_table(node: LabelSelect) -> Table:
+    pe = np.array(divisors(node.labels), dtype=np.int64)
+    return _zero_cost_table(pe, np.ones_like(pe), node.labels // pe)
+
+
+def padding_table(node: Padding) -> Table:
+    simd = np.array(divisors(node.channels), dtype=np.int64)
+    height, width = node.ifm[0] + 2 * node.padding, node.ifm[1] + 2 * node.padding
+    return _zero_cost_table(np.ones_like(simd), simd, node.channels // simd * height * width)
