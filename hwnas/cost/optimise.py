@@ -60,6 +60,11 @@ def optimise_folding(arch: Arch, board: Board, *, fps: float) -> Folding:
     return plan_folding(arch, board, fps=fps).folding
 
 
+def finn_folding_config(arch: Arch, board: Board, *, fps: float) -> dict:
+    """The optimiser's folding in FINN's folding_config format: what ``hwnas lower --fps`` applies."""
+    return optimise_folding(arch, board, fps=fps).to_finn_config(hardware_nodes(arch))
+
+
 def cheapest_folding(arch: Arch, board: Board, *, cycles_per_frame: int) -> Folding | None:
     """The least board-normalised resource use with every node within ``cycles_per_frame``, fit or not.
 
