@@ -60,7 +60,8 @@ def _compare(arch, board, folding, graph):
         assert e.cost.bram18 == theirs["BRAM_18K"], e.name
         assert e.cost.uram == theirs["URAM"] and e.cost.dsp == theirs["DSP"], e.name
         assert e.cost.lut == pytest.approx(theirs["LUT"], rel=0.01), e.name
-        assert finn.folding[e.name].get("PE", 1) == e.fold.pe or e.node.op_type.startswith("Conv")
+        applied = finn.folding[e.name]  # FINN's node attributes after ApplyConfig: our config took
+        assert applied.get("PE", e.fold.pe) == e.fold.pe and applied.get("SIMD", e.fold.simd) == e.fold.simd, e.name
     assert ours.bottleneck == finn.bottleneck
     assert ours.lut == pytest.approx(finn.total("LUT"), rel=0.01)
     assert ours.bram18 == finn.total("BRAM_18K")
