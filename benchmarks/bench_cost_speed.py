@@ -39,7 +39,16 @@ def cnv_like(rng: np.random.Generator, index: int) -> Arch:
     return arch_from_dict(arch.to_dict(), source=arch.name)
 
 
+def loop_ns() -> float:
+    """This machine's speed on plain Python, so the figures can be scaled to another machine."""
+    start, total = time.process_time(), 0
+    for i in range(2_000_000):
+        total += i * 2
+    return (time.process_time() - start) / 2_000_000 * 1e9
+
+
 def main() -> None:
+    calibration_ns = loop_ns()
     board = load_board("pynq-z2")
     rng = np.random.default_rng(0)
     n = 3000
@@ -81,6 +90,7 @@ def main() -> None:
     nodes = np.mean([len(hardware_nodes(a)) for a in archs])
     print(f"CNV-sized specs ({nodes:.1f} hardware nodes on average), board {board.name}, one core")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; 'cpu' counts only this process's CPU time")
+    print(f"calibration: {calibration_ns:.0f} ns per `total += i * 2` loop iteration, to scale these figures to another machine")
     print(
         f"hwnas estimate on a given folding   : {1 / estimate_s:>8,.0f} archs/s wall, {1 / estimate_cpu_s:>8,.0f} archs/s cpu "
         f"({estimate_cpu_s * 1e6:,.1f} us cpu each, {n} fresh specs)"

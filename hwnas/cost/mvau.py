@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hwnas.cost.fold import NodeFold, divisors
-from hwnas.cost.table import Table
+from hwnas.cost.table import NodeCost, Table
 
 if TYPE_CHECKING:
     from hwnas.cost.nodes import MVAU
@@ -55,7 +55,7 @@ def legal(node: MVAU, fold: NodeFold) -> bool:
     )
 
 
-def evaluate(node: MVAU, fold: NodeFold) -> tuple[int, int, int]:
+def evaluate(node: MVAU, fold: NodeFold) -> NodeCost:
     """(cycles per frame, LUT, BRAM18) of one folding, in one pass: the estimate's inner loop."""
     pe, simd = fold.pe, fold.simd
     lanes = pe * simd
@@ -76,7 +76,7 @@ def evaluate(node: MVAU, fold: NodeFold) -> tuple[int, int, int]:
         bram = math.ceil(depth / 1024) * math.ceil(width / 18)
     else:
         bram = math.ceil(depth / 512) * math.ceil(width / 36)
-    return cycles, lut, bram
+    return NodeCost(cycles, lut, bram)
 
 
 def _lut_per_pe(node: MVAU, simd):

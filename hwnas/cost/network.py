@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 from hwnas.arch.spec import Arch
@@ -60,11 +59,13 @@ def estimate(arch: Arch, folding: Folding, board: Board) -> NetworkEstimate:
 def estimate_nodes(arch_name: str, hw_nodes: tuple[HwNode, ...], folding: Folding, board: Board) -> NetworkEstimate:
     folds = folding.nodes
     per_node = []
-    lut = bram18 = uram = dsp = latency = 0
+    lut = bram18 = uram = dsp = latency = macs = 0
     slowest = None
     for node in hw_nodes:
         fold = folds.get(node.name, _UNFOLDED)
         node_cost = cost(node, fold)
+        if type(node) is MVAU:
+            macs += node.mw * node.mh * node.vectors
         per_node.append(NodeEstimate(node, fold, node_cost))
         lut += node_cost.lut
         bram18 += node_cost.bram18
@@ -90,7 +91,7 @@ def estimate_nodes(arch_name: str, hw_nodes: tuple[HwNode, ...], folding: Foldin
         bottleneck=slowest.name,
         binding_resource=max(utilisation, key=utilisation.__getitem__),
         fits=all(u <= 1.0 for u in utilisation.values()),
-        roofline_fps=roofline_fps(hw_nodes, board),
+        roofline_fps=_roofline(macs, board),
     )
 
 
@@ -107,10 +108,9 @@ def binary_macs_per_frame(hw_nodes: tuple[HwNode, ...]) -> int:
 
 def roofline_fps(hw_nodes: tuple[HwNode, ...], board: Board) -> float:
     """The fps no folding can beat: all usable LUTs spent on XNOR-popcount lanes, one MAC per lane per cycle."""
-    return _roofline(hw_nodes, board.budget("lut"), board.clock_mhz)
+    return _roofline(binary_macs_per_frame(hw_nodes), board)
 
 
-@lru_cache(maxsize=4096)
-def _roofline(hw_nodes: tuple[HwNode, ...], lut_budget: float, clock_mhz: float) -> float:
-    lanes = lut_budget / mvau.lut_per_lane()
-    return clock_mhz * 1e6 * lanes / binary_macs_per_frame(hw_nodes)
+def _roofline(macs: int, board: Board) -> float:
+    lanes = board.budget("lut") / mvau.lut_per_lane()
+    return board.clock_mhz * 1e6 * lanes / macs

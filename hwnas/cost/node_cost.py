@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from hwnas.cost import mvau, simple_nodes, swg
 from hwnas.cost.fold import NodeFold, divisors
 from hwnas.cost.nodes import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
-from hwnas.cost.table import Table
-
-
-class NodeCost(NamedTuple):
-    """Immutable like a frozen dataclass, but a tuple: the search builds millions of them."""
-
-    cycles_per_frame: int
-    lut: int
-    bram18: int
-    uram: int = 0  # FINN places weights in URAM only with ram_style "ultra", which hwnas never sets
-    dsp: int = 0  # resType "auto" is charged as LUT multipliers by FINN's model
+from hwnas.cost.table import NodeCost, Table
 
 
 def legal(node: HwNode, fold: NodeFold) -> bool:
@@ -39,20 +27,12 @@ def cost(node: HwNode, fold: NodeFold) -> NodeCost:
     return _COST[type(node)](node, fold)
 
 
-def _mvau_cost(node: MVAU, fold: NodeFold) -> NodeCost:
-    return NodeCost(*mvau.evaluate(node, fold))
-
-
-def _window_cost(node: SlidingWindow, fold: NodeFold) -> NodeCost:
-    return NodeCost(swg.cycles(node, fold), swg.lut(node, fold), 0)
-
-
 _COST = {
-    MVAU: _mvau_cost,
-    SlidingWindow: _window_cost,
-    Pool: lambda node, fold: NodeCost(simple_nodes.pool_cycles(node, fold), 0, 0),
-    LabelSelect: lambda node, fold: NodeCost(simple_nodes.labelselect_cycles(node, fold), 0, 0),
-    Padding: lambda node, fold: NodeCost(simple_nodes.padding_cycles(node, fold), 0, 0),
+    MVAU: mvau.evaluate,
+    SlidingWindow: swg.evaluate,
+    Pool: simple_nodes.pool_cost,
+    LabelSelect: simple_nodes.labelselect_cost,
+    Padding: simple_nodes.padding_cost,
 }
 
 
@@ -73,7 +53,7 @@ def table(node: HwNode) -> Table:
 
 def shape_key(node: HwNode) -> tuple:
     """What a node's cost depends on: everything but its name and layer index."""
-    return (type(node), *(getattr(node, f) for f in node.__dataclass_fields__ if f not in ("name", "layer")))
+    return (type(node), *node[2:])  # every node starts with (name, layer)
 
 
 _TABLES: dict[tuple, Table] = {}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hwnas.cost.fold import NodeFold, divisors
-from hwnas.cost.table import Table
+from hwnas.cost.table import NodeCost, Table
 
 if TYPE_CHECKING:
     from hwnas.cost.nodes import LabelSelect, Padding, Pool
@@ -20,25 +20,25 @@ def pool_legal(node: Pool, fold: NodeFold) -> bool:
     return node.channels % fold.pe == 0
 
 
-def pool_cycles(node: Pool, fold: NodeFold) -> int:
-    return node.channels * node.kernel * node.kernel // fold.pe * node.ofm[0] * node.ofm[1]
+def pool_cost(node: Pool, fold: NodeFold) -> NodeCost:
+    return NodeCost(node.channels * node.kernel * node.kernel // fold.pe * node.ofm[0] * node.ofm[1], 0, 0)
 
 
 def labelselect_legal(node: LabelSelect, fold: NodeFold) -> bool:
     return node.labels % fold.pe == 0
 
 
-def labelselect_cycles(node: LabelSelect, fold: NodeFold) -> int:
-    return node.labels // fold.pe
+def labelselect_cost(node: LabelSelect, fold: NodeFold) -> NodeCost:
+    return NodeCost(node.labels // fold.pe, 0, 0)
 
 
 def padding_legal(node: Padding, fold: NodeFold) -> bool:
     return node.channels % fold.simd == 0
 
 
-def padding_cycles(node: Padding, fold: NodeFold) -> int:
+def padding_cost(node: Padding, fold: NodeFold) -> NodeCost:
     height, width = node.ifm[0] + 2 * node.padding, node.ifm[1] + 2 * node.padding
-    return node.channels // fold.simd * height * width
+    return NodeCost(node.channels // fold.simd * height * width, 0, 0)
 
 
 def _zero_cost_table(pe, simd, cycles) -> Table:

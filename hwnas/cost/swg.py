@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hwnas.cost.fold import NodeFold, divisors
-from hwnas.cost.table import Table
+from hwnas.cost.table import NodeCost, Table
 
 if TYPE_CHECKING:
     from hwnas.cost.nodes import SlidingWindow
@@ -79,12 +79,13 @@ def _lut(node: SlidingWindow, simd, channel_fold, parallel, ops: _Ops):
     return _LUT_BASE + simd * node.in_bits * -(-depth // _LUTRAM_DEPTH)
 
 
-def cycles(node: SlidingWindow, fold: NodeFold) -> int:
-    return _cycles(node, node.channels // fold.simd, fold.parallel_window, _SCALAR)
-
-
-def lut(node: SlidingWindow, fold: NodeFold) -> int:
-    return _lut(node, fold.simd, node.channels // fold.simd, fold.parallel_window, _SCALAR)
+def evaluate(node: SlidingWindow, fold: NodeFold) -> NodeCost:
+    channel_fold = node.channels // fold.simd
+    return NodeCost(
+        _cycles(node, channel_fold, fold.parallel_window, _SCALAR),
+        _lut(node, fold.simd, channel_fold, fold.parallel_window, _SCALAR),
+        0,
+    )
 
 
 def table(node: SlidingWindow, *, allow_parallel: bool = True) -> Table:
