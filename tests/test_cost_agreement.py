@@ -83,3 +83,29 @@ def test_same_numbers_as_finn(name, make, board_name, finn_graphs):
         _compare(arch, board, plan.folding, graph)
         compared += 1
     assert compared >= 1
+
+
+@pytest.mark.parametrize("arch_name,board_name,fps", [
+    ("tfc-w1a1", "pynq-z2", 1_000_000), ("tfc-w1a1", "zcu104", 100_000), ("cnv-w1a1", "pynq-z2", 1_000),
+])
+def test_never_more_lut_and_bram_than_setfolding(repo, arch_name, board_name, fps, finn_graphs):
+    """At a target SetFolding meets, hwnas meets it too, with no more board-normalised LUT + BRAM18."""
+    import logging
+
+    from hwnas.cost import cheapest_folding
+    from hwnas.cost.finn_reference import finn_numbers
+
+    logging.getLogger("finn").setLevel(logging.ERROR)
+    arch, board = load_arch(repo / "examples" / "archs" / f"{arch_name}.yaml"), load_board(board_name)
+    graph = finn_graphs(arch, board.part)
+    budget = int(board.clock_mhz * 1e6 // fps)
+    theirs = finn_numbers(graph, board.part, target_cycles=budget)
+    assert max(theirs.cycles.values()) <= budget, "pick targets SetFolding meets"
+    folding = cheapest_folding(arch, board, cycles_per_frame=budget)
+    ours = finn_numbers(graph, board.part, folding_config=folding.to_finn_config(hardware_nodes(arch)))
+    assert max(ours.cycles.values()) <= budget
+
+    def normalised(numbers):
+        return numbers.total("LUT") / board.budget("lut") + numbers.total("BRAM_18K") / board.budget("bram18")
+
+    assert normalised(ours) <= normalised(theirs)
