@@ -24,10 +24,10 @@ def legal(node: HwNode, fold: NodeFold) -> bool:
 
 def cost(node: HwNode, fold: NodeFold) -> NodeCost:
     # a dict lookup on the type: this runs once per node per estimate, in the search's inner loop
-    return _COST[type(node)](node, fold)
+    return EVALUATORS[type(node)](node, fold)
 
 
-_COST = {
+EVALUATORS = {
     MVAU: mvau.evaluate,
     SlidingWindow: swg.evaluate,
     Pool: simple_nodes.pool_cost,
