@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from hwnas.arch.sample import random_arch
-from hwnas.arch.spec import load_arch
+from hwnas.arch.spec import arch_from_dict, load_arch
 from hwnas.board import load_board
 from hwnas.cost import Folding, estimate, hardware_nodes, plan_folding
 from hwnas.errors import UserError
@@ -24,8 +24,19 @@ BOARDS = ("pynq-z2", "zcu104")
 SPEED_UPS = (1, 8, 64)  # targets as multiples of the fully folded frame rate
 
 
+# padding (on an 8-bit input: FINN pads binary maps with -1), a strided conv and a pool in one spec
+PADDED = {
+    "name": "padded", "input": {"channels": 3, "height": 12, "width": 12, "bits": 8}, "classes": 4,
+    "layers": [
+        {"conv": {"out": 16, "kernel": 3, "padding": 1}}, {"maxpool": {"kernel": 2}},
+        {"conv": {"out": 16, "kernel": 3, "stride": 2}}, {"linear": {"out": 4}},
+    ],
+}
+
+
 def _specs():
     specs = [(p.stem, lambda p=p: load_arch(p)) for p in EXAMPLE_ARCHS]
+    specs.append(("padded", lambda: arch_from_dict(PADDED, source="padded")))
     for seed in range(12):
         for kind in ("conv", "mlp"):
             specs.append((f"random-{kind}-{seed}", lambda s=seed, k=kind: random_arch(np.random.default_rng(100 + s), kind=k, name=f"random-{k}-{s}")))

@@ -4,6 +4,11 @@ Each spec is lowered once with the folding hwnas's optimiser chose (written as f
 and passed as ``--folding``), and FINN's per-node numbers are compared with the model's: same nodes in
 the same order, cycles and BRAM18 equal, LUT within 1%, same bottleneck. Specs cycle through two
 boards and several frame-rate targets.
+
+One LUT term depends on the trained weights, which a spec does not have: FINN sizes each MVAU's
+accumulator from the weights' column sums, and the model assumes random signs (mvau.accumulator_bits).
+Where a column sum sits at a power of two the two can differ by one bit, i.e. by 1.1 * PE LUTs; the
+test allows exactly that and no more, and seeds torch so each lowering's weights are reproducible.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ import numpy as np
 import pytest
 
 from hwnas.arch.sample import random_arch
-from hwnas.arch.spec import load_arch
+from hwnas.arch.spec import arch_from_dict, load_arch
 from hwnas.board import load_board
 from hwnas.cost import Folding, estimate, hardware_nodes, plan_folding, write_finn_config
 from hwnas.errors import UserError
 
 from conftest import REPO
+from test_cost_agreement import PADDED
 
 lower_module = pytest.importorskip("hwnas.lower", reason="hwnas.lower (branch lower) is not merged yet")
 
@@ -30,13 +36,15 @@ SPEED_UPS = (1, 4, 16, 64)  # targets as multiples of the fully folded frame rat
 
 
 def _cases():
-    cases = [("tfc-w1a1", "pynq-z2", 64), ("cnv-w1a1", "zcu104", 64)]
+    cases = [("tfc-w1a1", "pynq-z2", 64), ("cnv-w1a1", "zcu104", 64), ("padded", "pynq-z2", 8)]
     for i in range(20):
         cases.append((f"random-{'conv' if i % 2 == 0 else 'mlp'}-{i}", BOARDS[(i // 2) % 2], SPEED_UPS[i % 4]))
     return cases
 
 
 def _arch(name: str):
+    if name == "padded":
+        return arch_from_dict(PADDED, source=name)
     if not name.startswith("random-"):
         return load_arch(REPO / "examples" / "archs" / f"{name}.yaml")
     _, kind, seed = name.split("-")
@@ -45,6 +53,8 @@ def _arch(name: str):
 
 @pytest.fixture(scope="module")
 def lowered(tmp_path_factory):
+    import torch
+
     cache = {}
 
     def get(name: str, board_name: str, speed_up: int):
@@ -60,6 +70,7 @@ def lowered(tmp_path_factory):
                     continue
             assert plan is not None
             out = tmp_path_factory.mktemp(name)
+            torch.manual_seed(sum(map(ord, name)))  # the untrained model's weights, reproducibly
             config = write_finn_config(plan.folding, hardware_nodes(arch), out / "folding_config.json")
             result = lower_module.lower(arch, board, out_dir=out / "lowered", folding=config)
             cache[key] = (plan, json.loads(result.estimates_path.read_text()))
@@ -77,8 +88,10 @@ def test_model_equals_finn_estimates_of_the_lowering(name, board_name, speed_up,
         assert e.node.op_type == theirs["op_type"]
         assert e.cost.cycles_per_frame == theirs["cycles"], e.name
         assert e.cost.bram18 == theirs["bram18"], e.name
-        assert e.cost.lut == pytest.approx(theirs["lut"], rel=0.01), e.name
+        one_accumulator_bit = 1.1 * e.fold.pe + 1 if e.node.op_type == "MVAU_hls" else 0
+        assert abs(e.cost.lut - theirs["lut"]) <= max(0.01 * theirs["lut"], one_accumulator_bit), e.name
     assert ours.bottleneck == finn["bottleneck"]["name"]
     assert ours.fps == pytest.approx(finn["fps"])
-    assert ours.lut == pytest.approx(finn["total"]["lut"], rel=0.01)
+    bits_allowance = sum(1.1 * e.fold.pe + 1 for e in ours.nodes if e.node.op_type == "MVAU_hls")
+    assert abs(ours.lut - finn["total"]["lut"]) <= max(0.01 * finn["total"]["lut"], bits_allowance)
     assert ours.bram18 == finn["total"]["bram18"]
