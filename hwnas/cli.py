@@ -13,7 +13,7 @@ import sys
 from hwnas import __version__
 from hwnas.errors import UserError
 
-COMMANDS = ("boards", "lower", "train", "search")
+COMMANDS = ("boards", "estimate", "lower", "train", "search")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,116 @@
+"""Network estimate: per-node cost summed, fps from the slowest node, utilisation against the board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from hwnas.arch.spec import Arch
+from hwnas.board import LIMITED_KINDS, Board
+from hwnas.cost import mvau
+from hwnas.cost.fold import UNFOLDED as _UNFOLDED, NodeFold
+from hwnas.cost.folding import Folding
+from hwnas.cost.node_cost import EVALUATORS, NodeCost
+from hwnas.cost.nodes import MVAU, HwNode, hardware_nodes
+
+
+class NodeEstimate(NamedTuple):
+    node: HwNode
+    fold: NodeFold
+    cost: NodeCost
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+
+@dataclass(frozen=True)
+class NetworkEstimate:
+    arch_name: str
+    board_name: str
+    clock_mhz: float
+    nodes: tuple[NodeEstimate, ...]
+    cycles_per_frame: int  # the slowest node's cycles: the dataflow pipeline's initiation interval
+    latency_cycles: int  # one frame through every node in turn (FINN's critical-path latency)
+    lut: int
+    bram18: int
+    uram: int
+    dsp: int
+    utilisation: dict[str, float]  # used / usable (device total times the board's limit)
+    bottleneck: str  # name of the slowest node
+    binding_resource: str  # the resource with the highest utilisation
+    fits: bool
+    roofline_fps: float  # compute bound: no folding could beat it on this board
+
+    @property
+    def fps(self) -> float:
+        return self.clock_mhz * 1e6 / self.cycles_per_frame
+
+    @property
+    def latency_us(self) -> float:
+        return self.latency_cycles / self.clock_mhz
+
+
+def estimate(arch: Arch, folding: Folding, board: Board) -> NetworkEstimate:
+    hw_nodes = hardware_nodes(arch)
+    return estimate_nodes(arch.name, hw_nodes, folding, board)
+
+
+def estimate_nodes(arch_name: str, hw_nodes: tuple[HwNode, ...], folding: Folding, board: Board) -> NetworkEstimate:
+    folds, evaluators = folding.nodes, EVALUATORS
+    per_node = []
+    lut = bram18 = uram = dsp = latency = macs = 0
+    slowest = None
+    for node in hw_nodes:
+        fold = folds.get(node.name, _UNFOLDED)
+        node_cost = evaluators[type(node)](node, fold)  # node_cost.cost without its call: the hot loop
+        if type(node) is MVAU:
+            macs += node.mw * node.mh * node.vectors
+        per_node.append(NodeEstimate(node, fold, node_cost))
+        lut += node_cost.lut
+        bram18 += node_cost.bram18
+        uram += node_cost.uram
+        dsp += node_cost.dsp
+        latency += node_cost.cycles_per_frame
+        if slowest is None or node_cost.cycles_per_frame > slowest.cost.cycles_per_frame:
+            slowest = per_node[-1]
+    totals = {"lut": lut, "bram18": bram18, "uram": uram, "dsp": dsp}
+    utilisation = {kind: _share(totals[kind], board.budget(kind)) for kind in LIMITED_KINDS}
+    return NetworkEstimate(
+        arch_name=arch_name,
+        board_name=board.name,
+        clock_mhz=board.clock_mhz,
+        nodes=tuple(per_node),
+        cycles_per_frame=slowest.cost.cycles_per_frame,
+        latency_cycles=latency,
+        lut=lut,
+        bram18=bram18,
+        uram=uram,
+        dsp=dsp,
+        utilisation=utilisation,
+        bottleneck=slowest.name,
+        binding_resource=max(utilisation, key=utilisation.__getitem__),
+        fits=all(u <= 1.0 for u in utilisation.values()),
+        roofline_fps=_roofline(macs, board),
+    )
+
+
+def _share(used: float, usable: float) -> float:
+    if usable > 0:
+        return used / usable
+    # a board without the resource (URAM on Zynq-7000): any use does not fit
+    return 0.0 if used == 0 else float("inf")
+
+
+def binary_macs_per_frame(hw_nodes: tuple[HwNode, ...]) -> int:
+    return sum(n.mw * n.mh * n.vectors for n in hw_nodes if isinstance(n, MVAU))
+
+
+def roofline_fps(hw_nodes: tuple[HwNode, ...], board: Board) -> float:
+    """The fps no folding can beat: all usable LUTs spent on XNOR-popcount lanes, one MAC per lane per cycle."""
+    return _roofline(binary_macs_per_frame(hw_nodes), board)
+
+
+def _roofline(macs: int, board: Board) -> float:
+    lanes = board.budget("lut") / mvau.lut_per_lane()
+    return board.clock_mhz * 1e6 * lanes / macs

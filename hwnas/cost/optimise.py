@@ -1,0 +1,229 @@
+"""Resource-aware folding: meet a frame rate with the least board-normalised resource use.
+
+Every node's cycles only have to stay under the frame's cycle budget, and the resources of nodes add
+up, so the cheapest folding for a budget is the cheapest legal folding of each node on its own (a
+depthwise sliding-window unit and the Pool it feeds share one PE/SIMD value and count as one unit).
+That makes the optimum exact, not greedy: each unit keeps its candidates sorted by cycles with a
+running best, and a budget picks one entry per unit with a binary search.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from hwnas.arch.spec import Arch
+from hwnas.board import LIMITED_KINDS, Board
+from hwnas.cost import swg
+from hwnas.cost.fold import NodeFold
+from hwnas.cost.folding import Folding
+from hwnas.cost.network import NetworkEstimate, estimate_nodes
+from hwnas.cost.node_cost import shape_key, table
+from hwnas.cost.nodes import HwNode, Pool, SlidingWindow, hardware_nodes
+from hwnas.errors import UserError
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """The candidates of nodes folded together, sorted by cycles (ascending); no names, so units are
+    shared between architectures that contain the same layer shapes."""
+
+    key: tuple
+    pe: np.ndarray
+    simd: np.ndarray
+    parallel_window: np.ndarray
+    cycles: np.ndarray  # the slowest of the unit's nodes
+    lut: np.ndarray
+    bram18: np.ndarray
+    lanes: np.ndarray  # PE * SIMD: breaks ties in cost
+    pair: bool  # a depthwise window unit and its Pool, sharing one value
+
+    def folds(self, i: int) -> tuple[NodeFold, ...]:
+        if self.pair:
+            # a depthwise window unit streams the Pool's PE channels per cycle
+            return (NodeFold(1, int(self.pe[i])), NodeFold(int(self.pe[i])))
+        return (NodeFold(int(self.pe[i]), int(self.simd[i]), bool(self.parallel_window[i])),)
+
+
+@dataclass(frozen=True)
+class FoldingPlan:
+    folding: Folding
+    estimate: NetworkEstimate
+    target_fps: float
+
+
+def optimise_folding(arch: Arch, board: Board, *, fps: float) -> Folding:
+    """The cheapest legal folding that reaches ``fps`` and fits the board; UserError otherwise."""
+    return plan_folding(arch, board, fps=fps).folding
+
+
+def finn_folding_config(arch: Arch, board: Board, *, fps: float) -> dict:
+    """The optimiser's folding in FINN's folding_config format: what ``hwnas lower --fps`` applies."""
+    return optimise_folding(arch, board, fps=fps).to_finn_config(hardware_nodes(arch))
+
+
+def cheapest_folding(arch: Arch, board: Board, *, cycles_per_frame: int) -> Folding | None:
+    """The least board-normalised resource use with every node within ``cycles_per_frame``, fit or not.
+
+    None when no legal folding is that fast. Unlike :func:`optimise_folding` this does not check the
+    board's limits: it answers the same question FINN's SetFolding does, for comparisons.
+    """
+    units = _units(hardware_nodes(arch))
+    if cycles_per_frame < _fastest(units):
+        return None
+    return _cheapest(units, _best_upto(units, board), cycles_per_frame)
+
+
+def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
+    if not fps > 0:
+        raise UserError(f"the target frame rate must be positive, got {fps}")
+    hw_nodes = hardware_nodes(arch)
+    units = _units(hw_nodes)
+    best = _best_upto(units, board)
+    budget = math.floor(board.clock_mhz * 1e6 / fps)
+    fastest = _fastest(units)
+    if budget >= fastest:
+        folding = _cheapest(units, best, budget)
+        result = estimate_nodes(arch.name, hw_nodes, folding, board)
+        if result.fits:
+            return FoldingPlan(folding, result, fps)
+        over = ", ".join(
+            f"{kind.upper()} {getattr(result, kind):,} of {board.budget(kind):,.0f} usable ({result.utilisation[kind]:.0%})"
+            for kind in LIMITED_KINDS
+            if result.utilisation[kind] > 1
+        )
+        reason = f"the cheapest folding that reaches it does not fit: {over}"
+    else:
+        reason = f"no legal folding is fast enough (the fastest needs {fastest:,} cycles per frame, the target allows {budget:,})"
+    reachable_fps, binding = _reachable(arch.name, hw_nodes, units, best, board)
+    raise UserError(
+        f"{arch.name} cannot reach {fps:,.0f} fps on {board.name} at {board.clock_mhz:g} MHz: {reason}. "
+        f"The highest frame rate it reaches there is {reachable_fps:,.0f} fps; beyond it {binding} runs out first. "
+        "Lower --fps, raise --clock-mhz, pick a larger board or a smaller architecture."
+    )
+
+
+def _fastest(units) -> int:
+    return max(int(u.cycles[0]) for _, u in units)
+
+
+def _best_upto(units, board: Board) -> tuple[np.ndarray, ...]:
+    lut_weight, bram_weight = 1 / board.budget("lut"), _inverse(board.budget("bram18"))
+    result = []
+    for _, unit in units:
+        key = (unit.key, lut_weight, bram_weight)
+        found = _BEST.get(key)
+        if found is None:
+            if len(_BEST) >= _CACHE_LIMIT:
+                _BEST.clear()
+            found = _BEST[key] = _running_best(unit, lut_weight, bram_weight)
+        result.append(found)
+    return tuple(result)
+
+
+def _running_best(unit: _Unit, lut_weight: float, bram_weight: float) -> np.ndarray:
+    """Per candidate i, the index of the cheapest of candidates 0..i.
+
+    Cost is board-normalised (LUT / usable LUT + BRAM18 / usable BRAM18; the nodes hwnas emits use no
+    URAM or DSP in FINN's model). On equal cost the one with fewer lanes wins: FINN's model charges
+    Pool and LabelSelect nothing, yet more PE is never free in hardware; then the faster one.
+    """
+    normalised = unit.lut * lut_weight + unit.bram18 * bram_weight
+    order = np.lexsort((np.arange(len(normalised)), unit.lanes, normalised))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    best = order[np.minimum.accumulate(rank)]
+    best.flags.writeable = False
+    return best
+
+
+_BEST: dict[tuple, np.ndarray] = {}
+_UNITS: dict[tuple, _Unit] = {}
+_CACHE_LIMIT = 1 << 16
+
+
+def _inverse(budget: float) -> float:
+    # a board without BRAM: any use fails the fit check anyway, so only the ordering matters here
+    return 1 / budget if budget > 0 else 1.0
+
+
+def _cheapest(units, best: tuple[np.ndarray, ...], budget: int) -> Folding:
+    nodes = {}
+    for (names, unit), best_upto in zip(units, best):
+        upto = int(np.searchsorted(unit.cycles, budget, side="right")) - 1
+        nodes.update(zip(names, unit.folds(int(best_upto[upto]))))
+    return Folding(nodes)
+
+
+def _reachable(name, hw_nodes, units, best, board: Board) -> tuple[float, str]:
+    """Highest fps whose cheapest folding fits, found by bisection over every achievable cycle count."""
+    budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
+    budgets = budgets[budgets >= _fastest(units)]
+
+    def cheapest(budget) -> NetworkEstimate:
+        return estimate_nodes(name, hw_nodes, _cheapest(units, best, int(budget)), board)
+
+    slowest = cheapest(budgets[-1])
+    if not slowest.fits:
+        return slowest.fps, f"{slowest.binding_resource.upper()} (even fully folded)"
+    low, high = 0, len(budgets) - 1
+    while low < high:
+        mid = (low + high) // 2
+        if cheapest(budgets[mid]).fits:
+            high = mid
+        else:
+            low = mid + 1
+    reached = cheapest(budgets[low])
+    if low == 0:
+        return reached.fps, "parallelism (every node is already at its most parallel legal folding)"
+    return reached.fps, cheapest(budgets[low - 1]).binding_resource.upper()
+
+
+@lru_cache(maxsize=1024)
+def _units(hw_nodes: tuple[HwNode, ...]) -> tuple[tuple[tuple[str, ...], _Unit], ...]:
+    """(node names, unit) per unit of the network, units shared by shape across architectures."""
+    units = []
+    skip = set()
+    for i, node in enumerate(hw_nodes):
+        if i in skip:
+            continue
+        if isinstance(node, SlidingWindow) and node.depthwise:
+            pool = hw_nodes[i + 1]
+            assert isinstance(pool, Pool), "a depthwise window unit always feeds a Pool"
+            skip.add(i + 1)
+            units.append(((node.name, pool.name), _cached_unit((shape_key(node), shape_key(pool)), node, pool)))
+        else:
+            units.append(((node.name,), _cached_unit((shape_key(node),), node)))
+    return tuple(units)
+
+
+def _cached_unit(key: tuple, *nodes: HwNode) -> _Unit:
+    found = _UNITS.get(key)
+    if found is None:
+        if len(_UNITS) >= _CACHE_LIMIT:
+            _UNITS.clear()
+        found = _UNITS[key] = _build_unit(key, *nodes)
+    return found
+
+
+def _build_unit(key: tuple, *nodes: HwNode) -> _Unit:
+    if len(nodes) == 2:
+        window, pool = nodes
+        # SetFolding ties the window unit's SIMD to the Pool's PE (Pool's PE divides the channels,
+        # as does every SIMD of the window's table: the two tables line up entry by entry)
+        window_table, pool_table = swg.table(window, allow_parallel=False), table(pool)
+        assert np.array_equal(window_table.simd, pool_table.pe)
+        pe, simd, parallel = pool_table.pe, window_table.simd, window_table.parallel_window
+        cycles = np.maximum(window_table.cycles, pool_table.cycles)
+        lut, bram18 = window_table.lut + pool_table.lut, window_table.bram18 + pool_table.bram18
+    else:
+        t = table(nodes[0])
+        pe, simd, parallel, cycles, lut, bram18 = t.pe, t.simd, t.parallel_window, t.cycles, t.lut, t.bram18
+    order = np.argsort(cycles, kind="stable")
+    return _Unit(
+        key=key, pe=pe[order], simd=simd[order], parallel_window=parallel[order], cycles=cycles[order],
+        lut=lut[order], bram18=bram18[order], lanes=(pe * simd)[order], pair=len(nodes) == 2,
+    )

@@ -1,0 +1,106 @@
+"""ConvolutionInputGenerator_rtl cost, after finn-plus's RTL sliding-window unit.
+
+FINN's default ram_style for this node is "distributed": the line buffer costs LUTs, no BRAM. The
+formulas take the channel fold (channels / SIMD) as a number or a numpy array, so the estimate and
+the optimiser's table share them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hwnas.cost.fold import NodeFold, divisors
+from hwnas.cost.table import NodeCost, Table
+
+if TYPE_CHECKING:
+    from hwnas.cost.nodes import SlidingWindow
+
+class _Ops:
+    """maximum/where for plain numbers (the estimate: no numpy overhead) or numpy arrays (the table)."""
+
+    def __init__(self, maximum, where):
+        self.maximum, self.where = maximum, where
+
+
+_SCALAR = _Ops(max, lambda condition, a, b: a if condition else b)
+_VECTOR = _Ops(np.maximum, np.where)
+_LUT_BASE = 300
+_LUTRAM_DEPTH = 38  # FINN's LUTRAM depth per bit of buffer width
+
+
+def legal(node: SlidingWindow, fold: NodeFold) -> bool:
+    if node.channels % fold.simd:
+        return False
+    if fold.parallel_window:
+        # the parallel implementation needs the full channel width per input word (non-depthwise)
+        return node.depthwise or fold.simd == node.channels
+    return True
+
+
+def _buffer_depth(node: SlidingWindow, channel_fold, parallel, ops: _Ops):
+    k, w, s = node.kernel, node.ifm[1], node.stride
+    parallel_depth = ((k - 1) * w + (k - 1)) * channel_fold + 2
+    # extra room for strides above one lets the next rows preload
+    default_depth = (
+        ((k - 1) * w + (k - 1) + 1) * channel_fold
+        + ops.maximum(0, ((s - 1) - k * k) * channel_fold)
+        + ops.maximum(0, ((s - 1) * w - k * k) * channel_fold)
+    )
+    return ops.where(parallel | (k == 1), parallel_depth, default_depth)
+
+
+def _cycles(node: SlidingWindow, channel_fold, parallel, ops: _Ops):
+    k, (h, w), (oh, ow), s = node.kernel, node.ifm, node.ofm, node.stride
+    parallel_cycles = h * w * channel_fold + 2
+    if h == 1 or w == 1:
+        # 1D windows: FINN normalises to a 1 x N image
+        length, out_length = max(h, w), max(oh, ow)
+        if node.depthwise:
+            out = out_length * k * channel_fold + (channel_fold - 1) * k
+            inp = length * channel_fold + channel_fold * (k - 1) * (s - 1)
+            default_cycles = ops.maximum(out, inp) + 2
+        else:
+            default_cycles = out_length * k * channel_fold + 2
+    else:
+        buffer_min = ((k - 1) * w + (k - 1) + 1) * channel_fold
+        per_row = ops.maximum(ow * k * k * channel_fold, s * w * channel_fold)
+        if node.depthwise:
+            per_row = per_row + ow * (s - 1) * (channel_fold - 1)
+        default_cycles = buffer_min + oh * per_row
+        if node.depthwise:
+            default_cycles = default_cycles + (s - 1) * w * channel_fold
+    return ops.where(parallel | (k == 1), parallel_cycles, default_cycles)
+
+
+def _lut(node: SlidingWindow, simd, channel_fold, parallel, ops: _Ops):
+    depth = _buffer_depth(node, channel_fold, parallel, ops)
+    return _LUT_BASE + simd * node.in_bits * -(-depth // _LUTRAM_DEPTH)
+
+
+def evaluate(node: SlidingWindow, fold: NodeFold) -> NodeCost:
+    channel_fold = node.channels // fold.simd
+    return NodeCost(
+        _cycles(node, channel_fold, fold.parallel_window, _SCALAR),
+        _lut(node, fold.simd, channel_fold, fold.parallel_window, _SCALAR),
+        0,
+    )
+
+
+def table(node: SlidingWindow, *, allow_parallel: bool = True) -> Table:
+    simds = divisors(node.channels)
+    pairs = [(s, False) for s in simds]
+    if allow_parallel:
+        pairs += [(s, True) for s in simds if legal(node, NodeFold(1, s, True))]
+    simd = np.array([p[0] for p in pairs], dtype=np.int64)
+    parallel = np.array([p[1] for p in pairs], dtype=bool)
+    channel_fold = node.channels // simd
+    return Table(
+        pe=np.ones(len(simd), dtype=np.int64),
+        simd=simd,
+        parallel_window=parallel,
+        cycles=_cycles(node, channel_fold, parallel, _VECTOR).astype(np.int64),
+        lut=_lut(node, simd, channel_fold, parallel, _VECTOR).astype(np.int64),
+        bram18=np.zeros(len(simd), dtype=np.int64),
+    )

@@ -1,0 +1,46 @@
+import pytest
+
+from hwnas.arch.spec import load_arch
+from hwnas.board import load_board
+from hwnas.cost import Folding, NodeFold, estimate, hardware_nodes, optimise_folding, read_finn_config, write_finn_config
+from hwnas.errors import UserError
+
+
+def test_finn_config_round_trip(repo, tmp_path):
+    arch = load_arch(repo / "examples/archs/cnv-w1a1.yaml")
+    nodes = hardware_nodes(arch)
+    folding = optimise_folding(arch, load_board("pynq-z2"), fps=2000)
+    config = folding.to_finn_config(nodes)
+    assert set(config) == {"Defaults"} | {n.name for n in nodes}
+    assert config["MVAU_hls_0"].keys() == {"PE", "SIMD"}
+    assert config["ConvolutionInputGenerator_rtl_0"].keys() == {"SIMD", "parallel_window"}
+    path = write_finn_config(folding, nodes, tmp_path / "folding_config.json")
+    again = read_finn_config(path, nodes)
+    assert all(again.of(n.name) == folding.of(n.name) for n in nodes)
+
+
+def test_illegal_or_unknown_entries_are_user_errors(repo):
+    nodes = hardware_nodes(load_arch(repo / "examples/archs/tfc-w1a1.yaml"))
+    with pytest.raises(UserError, match="not a legal folding"):
+        Folding.from_finn_config({"MVAU_hls_0": {"PE": 7, "SIMD": 1}}, nodes)
+    with pytest.raises(UserError, match="no node named"):
+        Folding.from_finn_config({"MVAU_hls_9": {"PE": 1}}, nodes)
+
+
+def test_weight_width_cap_is_a_legality_rule(repo):
+    nodes = hardware_nodes(load_arch(repo / "examples/archs/tfc-w1a1.yaml"))
+    Folding.from_finn_config({"MVAU_hls_0": {"PE": 1, "SIMD": 28}}, nodes)
+    # SIMD 49 divides 784 but breaks SetFolding's 36-bit weight-width cap
+    with pytest.raises(UserError, match="not a legal folding"):
+        Folding.from_finn_config({"MVAU_hls_0": {"PE": 1, "SIMD": 49}}, nodes)
+
+
+def test_unfolded_estimate_matches_hand_count(repo):
+    arch = load_arch(repo / "examples/archs/tfc-w1a1.yaml")
+    result = estimate(arch, Folding(), load_board("pynq-z2"))
+    # fully folded: the first layer does 784 * 64 MACs one per cycle
+    assert result.cycles_per_frame == 784 * 64
+    assert result.bottleneck == "MVAU_hls_0"
+    assert result.fps == pytest.approx(100e6 / (784 * 64))
+    faster = estimate(arch, Folding({"MVAU_hls_0": NodeFold(pe=4, simd=16)}), load_board("pynq-z2"))
+    assert faster.nodes[0].cost.cycles_per_frame == 784 * 64 // 64

@@ -1,0 +1,49 @@
+from hwnas.arch.spec import arch_from_dict, load_arch
+from hwnas.cost import hardware_nodes
+from hwnas.cost.nodes import MVAU, LabelSelect, Pool, SlidingWindow
+from hwnas.errors import UserError
+
+import pytest
+
+
+def test_cnv_lowers_to_finns_node_sequence(repo):
+    nodes = hardware_nodes(load_arch(repo / "examples/archs/cnv-w1a1.yaml"))
+    kinds = [n.op_type for n in nodes]
+    assert kinds[:6] == [
+        "ConvolutionInputGenerator_rtl", "MVAU_hls", "ConvolutionInputGenerator_rtl", "MVAU_hls",
+        "ConvolutionInputGenerator_rtl", "Pool_hls",
+    ]
+    assert kinds[-2:] == ["MVAU_hls", "LabelSelect_hls"]
+    assert [n.name for n in nodes if isinstance(n, MVAU)] == [f"MVAU_hls_{i}" for i in range(9)]
+    first, second = nodes[1], nodes[3]
+    assert (first.mw, first.mh, first.vectors, first.xnor) == (27, 64, 900, False)
+    assert (second.mw, second.mh, second.vectors, second.xnor) == (576, 64, 784, True)
+    assert isinstance(nodes[4], SlidingWindow) and nodes[4].depthwise and isinstance(nodes[5], Pool)
+    last = [n for n in nodes if isinstance(n, MVAU)][-1]
+    assert not last.activation and (last.mw, last.mh) == (512, 10)
+
+
+def test_mlp_has_no_window_units(repo):
+    nodes = hardware_nodes(load_arch(repo / "examples/archs/tfc-w1a1.yaml"))
+    assert [type(n) for n in nodes] == [MVAU] * 4 + [LabelSelect]
+    assert all(n.xnor for n in nodes[:4])
+
+
+def test_pointwise_conv_needs_no_window_unit_and_padding_adds_one():
+    spec = {
+        "input": {"channels": 4, "height": 6, "width": 6, "bits": 1},
+        "classes": 2,
+        "layers": [{"conv": {"out": 8, "kernel": 1}}, {"conv": {"out": 8, "kernel": 3, "padding": 1}}, {"linear": {"out": 2}}],
+    }
+    kinds = [n.op_type for n in hardware_nodes(arch_from_dict(spec))]
+    assert kinds == ["MVAU_hls", "FMPadding_rtl", "ConvolutionInputGenerator_rtl", "MVAU_hls", "MVAU_hls", "LabelSelect_hls"]
+
+
+def test_pool_with_stride_above_kernel_is_refused():
+    spec = {
+        "input": {"channels": 4, "height": 8, "width": 8, "bits": 1},
+        "classes": 2,
+        "layers": [{"maxpool": {"kernel": 2, "stride": 3}}, {"linear": {"out": 2}}],
+    }
+    with pytest.raises(UserError, match="stride larger than its kernel"):
+        hardware_nodes(arch_from_dict(spec))
