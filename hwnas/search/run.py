@@ -238,6 +238,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
             from hwnas.search.inherit import subnet_model
 
             model, _ = subnet_model(supernet, json.loads(trial.user_attrs["point_key"]), calib)
+            (out_dir / "candidates").mkdir(exist_ok=True)
             init = save_checkpoint(model, arch, out_dir / "candidates" / f"t{trial.number}-inherited.pt")
         candidates.append(_train_candidate(arch, dataset, settings, out_dir / "candidates" / f"t{trial.number}",
                                            train_index, val_index, init=init, log=log))
@@ -287,19 +288,18 @@ def _lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Pa
 
     import torch
 
-    from hwnas.cost import estimate, hardware_nodes, optimise_folding
+    from hwnas.cost import plan_folding
     from hwnas.lower import execute_dataflow, lower
+    from hwnas.report.estimate_report import estimate_dict
     from hwnas.model import load_checkpoint, prepare_input
 
     best_dir.mkdir(parents=True, exist_ok=True)
     save_arch(best.arch, best_dir / "arch.yaml")
     log(f"lowering {best.arch.name} for {settings.board.name} at {settings.fps:,.0f} fps")
     result = lower(best.arch, settings.board, out_dir=best_dir, fps=settings.fps, checkpoint=best.model_path)
-    folding = optimise_folding(best.arch, settings.board, fps=settings.fps)
-    est = estimate(best.arch, folding, settings.board)
-    from hwnas.cost.report import estimate_to_dict
-
-    (best_dir / "estimates.json").write_text(json.dumps(estimate_to_dict(est), indent=2) + "\n")
+    plan = plan_folding(best.arch, settings.board, fps=settings.fps)
+    data = estimate_dict(plan.estimate, settings.board, target_fps=settings.fps)
+    (best_dir / "estimates.json").write_text(json.dumps(data, indent=2) + "\n")
     model, arch = load_checkpoint(result.checkpoint_path)
     count = min(settings.budget.lowering_check_images, len(dataset.test))
     inputs = prepare_input(dataset.test.images[:count], arch)

@@ -37,19 +37,29 @@ class Judgement:
 
 
 def judge(arch: Arch, board: Board, fps: float) -> Judgement:
-    """Fold ``arch`` for ``fps`` with the cost model's optimiser and check it fits ``board``."""
-    from hwnas.cost import estimate, hardware_nodes, optimise_folding
+    """Fold ``arch`` for ``fps`` with the cost model's optimiser and check it fits ``board``.
+
+    An infeasible design still gets a graded violation (how far its cheapest folding at this rate
+    overshoots the board), so the sampler can tell nearly-fitting designs from hopeless ones.
+    """
+    import math
+
+    from hwnas.cost import cheapest_folding, estimate, hardware_nodes, plan_folding
 
     try:
-        folding = optimise_folding(arch, board, fps=fps)
-    except UserError as exc:  # cannot reach the rate on this board at all
-        return Judgement(False, 1.0, float("inf"), 0, 0, 0.0, str(exc), None)
-    est = estimate(arch, folding, board)
+        plan = plan_folding(arch, board, fps=fps)
+    except UserError as exc:
+        folding = cheapest_folding(arch, board, cycles_per_frame=math.floor(board.clock_mhz * 1e6 / fps))
+        if folding is None:  # no folding is that fast, whatever the resources
+            return Judgement(False, 10.0, 10.0, 0, 0, 0.0, str(exc), None)
+        est = estimate(arch, folding, board)
+        over = max(est.utilisation.values()) - 1.0
+        share = est.utilisation["lut"] + est.utilisation["bram18"]
+        return Judgement(False, max(over, 1e-6), share, est.lut, est.bram18, est.fps, str(exc), None)
+    est = plan.estimate
     share = est.utilisation["lut"] + est.utilisation["bram18"]
-    over = max(0.0, max(est.utilisation.values()) - 1.0)
-    reason = "fits" if est.fits else f"needs {max(est.utilisation.values()):.0%} of the usable {est.binding_resource}"
-    config = folding.to_finn_config(hardware_nodes(arch))
-    return Judgement(est.fits, over if not est.fits else 0.0, share, est.lut, est.bram18, est.fps, reason, config)
+    config = plan.folding.to_finn_config(hardware_nodes(arch))
+    return Judgement(True, 0.0, share, est.lut, est.bram18, est.fps, "fits", config)
 
 
 def point_key(point: dict[str, Any]) -> str:
@@ -72,9 +82,8 @@ def run_study(
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = optuna.samplers.NSGAIISampler(
-        population_size=population, seed=seed, constraints_func=lambda t: t.user_attrs["constraints"]
-    )
+    # Optuna 5 reads constraints recorded with Trial.set_constraint (constraints_func is deprecated).
+    sampler = optuna.samplers.NSGAIISampler(population_size=population, seed=seed)
     study = optuna.create_study(
         study_name=STUDY_NAME,
         storage=f"sqlite:///{storage}",
@@ -82,8 +91,9 @@ def run_study(
         sampler=sampler,
         load_if_exists=True,
     )
-    done = {t.user_attrs["point_key"]: t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))}
-    remaining = trials - len(done)
+    complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    done = {t.user_attrs["point_key"]: t for t in complete}
+    remaining = trials - len(complete)
     if remaining <= 0:
         return study
 
@@ -95,11 +105,13 @@ def run_study(
         trial.set_user_attr("arch", arch.to_dict())
         earlier = done.get(key)
         if earlier is not None:  # the sampler proposed a point already measured: reuse, don't retrain
-            for name in ("constraints", "lut", "bram18", "fps", "hardware", "folding_config", "accuracy_source"):
+            for name in ("violation", "lut", "bram18", "fps", "hardware", "folding_config", "accuracy_source"):
                 trial.set_user_attr(name, earlier.user_attrs[name])
+            trial.set_constraint("hardware", earlier.user_attrs["violation"])
             return tuple(earlier.values)
         verdict = judge(arch, board, fps)
-        trial.set_user_attr("constraints", [verdict.violation])
+        trial.set_user_attr("violation", verdict.violation)
+        trial.set_constraint("hardware", verdict.violation)
         trial.set_user_attr("lut", verdict.lut)
         trial.set_user_attr("bram18", verdict.bram18)
         trial.set_user_attr("fps", verdict.fps)
@@ -107,7 +119,7 @@ def run_study(
         trial.set_user_attr("folding_config", verdict.folding_config)
         if not verdict.feasible:
             trial.set_user_attr("accuracy_source", "not measured: infeasible")
-            return 0.0, verdict.resource_share if verdict.resource_share != float("inf") else 10.0
+            return 0.0, verdict.resource_share
         trial.set_user_attr("accuracy_source", "supernet (inherited weights, recalibrated BatchNorm)")
         return accuracy_of(point), verdict.resource_share
 
@@ -125,7 +137,7 @@ def pareto_trials(study) -> list:
 
     feasible = [
         t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-        if t.user_attrs["constraints"][0] <= 0
+        if t.user_attrs["violation"] <= 0
     ]
     front = []
     for t in feasible:

@@ -1,0 +1,113 @@
+"""The whole search on synthetic data with a tiny budget: real supernet, Optuna study in SQLite,
+Brevitas training, FINN lowering and the check of the lowered graph."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from hwnas.board import load_board
+from hwnas.errors import UserError
+from hwnas.search.budget import Budget
+from hwnas.search.run import SearchSettings, search
+
+pytestmark = pytest.mark.slow
+
+TINY = Budget("tiny", 1_500, 300, 200, 2, 12, 6, 1, 1, "inherited", 60)
+
+
+def settings(tmp_path, **overrides):
+    values = dict(
+        dataset="synthetic", board=load_board("pynq-z2"), fps=20_000, budget=TINY, out_dir=tmp_path / "run",
+        cache_dir=tmp_path / "cache", seed=0, space="mlp", threads=1, progress=False,
+    )
+    values.update(overrides)
+    return SearchSettings(**values)
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("search")
+    lines = []
+    outcome = search(settings(tmp), log=lines.append)
+    return tmp, outcome, lines
+
+
+def trial_count(db):
+    with sqlite3.connect(db) as con:
+        return con.execute("select count(*) from trials where state = 'COMPLETE'").fetchone()[0]
+
+
+def test_search_writes_every_output_and_the_best_fits(first_run):
+    tmp, outcome, lines = first_run
+    run = tmp / "run"
+    for name in ("study.db", "pareto.json", "report.html", "summary.json", "best/arch.yaml", "best/model.pt",
+                 "best/model.qonnx.onnx", "best/dataflow.onnx", "best/folding_config.json", "best/estimates.json"):
+        assert (run / name).is_file(), name
+    best = outcome.best
+    assert best.fits and best.fps >= 20_000 and best.lut <= 0.7 * 53_200
+    estimates = json.loads((run / "best" / "estimates.json").read_text())
+    assert estimates["fits"] and estimates["fps"] >= 20_000
+    assert best.test_accuracy > 0.5  # 4 synthetic classes: chance is 0.25
+    assert outcome.agreement == 1.0  # FINN's execution of the lowered graph = the trained model
+    pareto = json.loads((run / "pareto.json").read_text())
+    assert pareto and all(p["fps"] >= 20_000 for p in pareto)
+    assert yaml.safe_load((run / "best" / "arch.yaml").read_text())["layers"] == best.arch.to_dict()["layers"]
+    assert [r.arch.name for r in outcome.references] == ["tfc-w1a1", "sfc-w1a1", "lfc-w1a1"]
+    html = (run / "report.html").read_text()
+    assert "<svg" in html and "tfc-w1a1" in html and best.arch.name in html
+
+
+def test_rerun_resumes_without_new_trials_and_reuses_the_supernet(first_run):
+    tmp, _, _ = first_run
+    db = tmp / "run" / "study.db"
+    before = trial_count(db)
+    assert before == TINY.trials
+    lines = []
+    search(settings(tmp), log=lines.append)
+    assert trial_count(db) == before
+    assert any("reusing the trained supernet" in line for line in lines)
+
+
+def test_second_search_for_another_board_reuses_the_supernet(first_run):
+    tmp, _, _ = first_run
+    lines = []
+    outcome = search(settings(tmp, board=load_board("zcu104"), fps=50_000, out_dir=tmp / "zcu"), log=lines.append)
+    assert any("reusing the trained supernet" in line for line in lines)
+    assert not any("training the supernet" in line for line in lines)
+    assert outcome.best.fps >= 50_000
+
+
+def test_other_settings_in_the_same_folder_are_refused(first_run):
+    tmp, _, _ = first_run
+    with pytest.raises(UserError, match="other settings.*fps"):
+        search(settings(tmp, fps=1_000))
+
+
+def test_unreachable_fps_ends_early_with_the_reachable_rate(tmp_path):
+    with pytest.raises(UserError, match=r"no architecture in the space reaches 1,000,000,000 fps on pynq-z2.*at most [\d,]+ fps"):
+        search(settings(tmp_path, fps=1e9))
+    assert not (tmp_path / "cache" / "supernets").exists()  # nothing was trained
+
+
+def test_too_small_board_says_so(tmp_path):
+    board = yaml.safe_load(open(load_board("pynq-z2").source))
+    board["resources"].update(lut=200, bram18=0)
+    path = tmp_path / "tiny-board.yaml"
+    path.write_text(yaml.safe_dump(board))
+    with pytest.raises(UserError, match="too small for the smallest architecture"):
+        search(settings(tmp_path, board=load_board(str(path))))
+
+
+def test_cli_reports_unreachable_fps_in_one_line(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "hwnas.cli", "search", "--board", "pynq-z2", "--fps", "1e9", "--dataset", "synthetic",
+         "--space", "mlp", "--out", str(tmp_path / "o"), "--cache-dir", str(tmp_path / "c")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "reaches at most" in proc.stderr
