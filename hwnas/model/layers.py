@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import torch
-from brevitas.nn import QuantIdentity
+
+# Brevitas warns on import that the optional fast_hadamard_transform package (a CUDA kernel for
+# rotation-based quantisation, which hwnas does not use) is missing; users cannot act on it.
+warnings.filterwarnings("ignore", message="fast_hadamard_transform package not found")
+from brevitas.nn import QuantIdentity  # noqa: E402
 from brevitas.quant import SignedBinaryActPerTensorConst, SignedBinaryWeightPerTensorConst
 from torch import nn
 

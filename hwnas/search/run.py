@@ -295,8 +295,13 @@ def _lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Pa
 
     best_dir.mkdir(parents=True, exist_ok=True)
     save_arch(best.arch, best_dir / "arch.yaml")
-    log(f"lowering {best.arch.name} for {settings.board.name} at {settings.fps:,.0f} fps")
-    result = lower(best.arch, settings.board, out_dir=best_dir, fps=settings.fps, checkpoint=best.model_path)
+    from hwnas.lower.quiet import library_output_to
+
+    log(f"lowering {best.arch.name} for {settings.board.name} at {settings.fps:,.0f} fps (library output: best/lower.log)")
+    import torch.onnx  # noqa: F401  torch sets up its loggers on import; let it before they are redirected
+
+    with library_output_to(best_dir / "lower.log"):
+        result = lower(best.arch, settings.board, out_dir=best_dir, fps=settings.fps, checkpoint=best.model_path)
     plan = plan_folding(best.arch, settings.board, fps=settings.fps)
     data = estimate_dict(plan.estimate, settings.board, target_fps=settings.fps)
     (best_dir / "estimates.json").write_text(json.dumps(data, indent=2) + "\n")
