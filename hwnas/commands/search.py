@@ -49,6 +49,13 @@ def run(args: argparse.Namespace) -> int:
     )
     outcome = search(settings)
     best = outcome.best
+    import json
+
+    from hwnas.report.estimate_report import format_text
+
+    print()
+    print(format_text(json.loads((outcome.out_dir / "best" / "estimates.json").read_text())))
+    print()
     print(
         f"best: {best.arch.name} test accuracy {best.test_accuracy:.2%}, {best.lut:,} LUT, {best.bram18} BRAM18, "
         f"{best.fps:,.0f} fps on {board.name} -> {outcome.out_dir / 'best'}"
