@@ -13,7 +13,8 @@ import sys
 from hwnas import __version__
 from hwnas.errors import UserError
 
-COMMANDS = ("boards", "estimate", "lower", "train", "search")
+# In pipeline order: what `hwnas --help` lists.
+COMMANDS = ("boards", "estimate", "search", "train", "lower")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("arch", type=Path, metavar="ARCH.yaml", help="architecture spec")
     parser.add_argument("--board", required=True, help="board name (see `hwnas boards`) or board YAML file")
     target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--fps", type=float, help="target frames per second (FINN's SetFolding chooses the folding)")
+    target.add_argument("--fps", type=float, help="target frames per second (hwnas's optimiser chooses the cheapest folding that fits the board)")
     target.add_argument("--folding", type=Path, metavar="FILE", help="FINN folding_config JSON")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     parser.add_argument("--checkpoint", type=Path, help="trained weights (hwnas checkpoint); default: "

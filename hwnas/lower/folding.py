@@ -1,7 +1,7 @@
 """Folding: how many processing elements (PE) and SIMD lanes each hardware layer gets.
 
-``choose_folding`` is the one place that decides it. Today it reads a FINN ``folding_config`` JSON or
-asks FINN's own SetFolding for a target fps; the cost-model optimiser will replace the latter here.
+``choose_folding`` is the one place that decides it: it reads a FINN ``folding_config`` JSON, or asks
+hwnas's resource-aware optimiser (``hwnas.cost``) for the cheapest folding that reaches a target fps.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hwnas.arch.spec import Arch
 from hwnas.board import Board
 from hwnas.errors import UserError
 
@@ -25,24 +26,27 @@ FOLDING_DIVISORS = {  # op type prefix -> {folding attribute: the attribute it m
     "LabelSelect": {"PE": "Labels"},
     "FMPadding": {"SIMD": "NumChannels"},
 }
-# FINN's default cap on SIMD * weight bits of an MVAU (DataflowBuildConfig.mvau_wwidth_max).
-MVAU_WWIDTH_MAX = 36
 
 
-def choose_folding(model, board: Board, *, folding: Path | None = None, fps: float | None = None):
-    """Set PE/SIMD on every hardware layer of ``model`` from a folding file or for a target fps."""
+def choose_folding(model, board: Board, *, arch: Arch | None = None, folding: Path | None = None, fps: float | None = None):
+    """Set PE/SIMD on every hardware layer of ``model`` from a folding file or for a target fps.
+
+    For a target fps, hwnas's cost-model optimiser (``hwnas.cost``) picks the cheapest legal folding
+    that reaches it and fits the board, from ``arch``; it raises a UserError naming the reachable fps
+    and the binding resource when there is none.
+    """
     if (folding is None) == (fps is None):
         raise UserError("give exactly one of a folding file or a target fps")
     if folding is not None:
         return apply_folding_file(model, folding)
     if not fps > 0:
         raise UserError(f"--fps must be positive, got {fps}")
-    from finn.transformation.fpgadataflow.set_folding import SetFolding
-    from qonnx.transformation.general import GiveUniqueNodeNames
+    if arch is None:
+        raise TypeError("choose_folding needs the architecture to choose a folding for a target fps")
+    from hwnas.cost import finn_folding_config
 
-    target_cycles = max(1, int(board.clock_mhz * 1e6 / fps))
-    model = model.transform(SetFolding(target_cycles, mvau_wwidth_max=MVAU_WWIDTH_MAX, two_pass_relaxation=True))
-    return model.transform(GiveUniqueNodeNames())
+    config = finn_folding_config(arch, board, fps=fps)
+    return apply_folding_config(model, config, source=f"hwnas's folding for {fps:,.0f} fps")
 
 
 def load_folding_file(path: Path) -> dict:
@@ -60,33 +64,37 @@ def load_folding_file(path: Path) -> dict:
 
 def apply_folding_file(model, path: Path):
     """Check that the file names exactly the graph's foldable nodes and that every factor fits, then apply it."""
+    return apply_folding_config(model, load_folding_file(path), source=f"folding file {path}")
+
+
+def apply_folding_config(model, config: dict, *, source: str):
+    """Check that ``config`` names exactly the graph's foldable nodes and that every factor fits, then apply it."""
     from finn.transformation.general import ApplyConfig
     from qonnx.custom_op.registry import getCustomOp
 
-    config = load_folding_file(path)
     nodes = {n.name: n for n in model.graph.node}
     foldable = {name for name, n in nodes.items() if any(_has_attr(getCustomOp(n), a) for a in ("PE", "SIMD"))}
     listed = set(config) - {"Defaults"}
     unknown = sorted(listed - set(nodes))
     if unknown:
         raise UserError(
-            f"folding file {path} does not match the graph: no node named {', '.join(unknown)}; "
+            f"{source} does not match the graph: no node named {', '.join(unknown)}; "
             f"the graph's foldable nodes are {', '.join(sorted(foldable, key=_node_order(model)))}"
         )
     missing = sorted(foldable - listed, key=_node_order(model))
     if missing:
-        raise UserError(f"folding file {path} does not match the graph: it does not fold {', '.join(missing)}")
+        raise UserError(f"{source} does not match the graph: it does not fold {', '.join(missing)}")
     for name in sorted(listed, key=_node_order(model)):
         inst = getCustomOp(nodes[name])
         for attr, value in config[name].items():
             if attr not in FOLDING_ATTRS or not _has_attr(inst, attr):
-                raise UserError(f"folding file {path}: node {name} has no folding attribute {attr!r}")
+                raise UserError(f"{source}: node {name} has no folding attribute {attr!r}")
             dimension = _divisor_dimension(nodes[name].op_type, attr)
             if dimension is not None:
                 size = inst.get_nodeattr(dimension)
                 if not isinstance(value, int) or value < 1 or size % value:
                     raise UserError(
-                        f"folding file {path}: {name}.{attr} = {value!r} must be a positive divisor of {dimension} = {size}"
+                        f"{source}: {name}.{attr} = {value!r} must be a positive divisor of {dimension} = {size}"
                     )
     return model.transform(ApplyConfig(config))
 

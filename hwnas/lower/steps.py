@@ -159,7 +159,7 @@ def specialize_layers(model, ctx: LowerContext):
 def fold(model, ctx: LowerContext):
     from hwnas.lower.folding import choose_folding
 
-    return choose_folding(model, ctx.board, folding=ctx.folding, fps=ctx.fps)
+    return choose_folding(model, ctx.board, arch=ctx.arch, folding=ctx.folding, fps=ctx.fps)
 
 
 def minimize_bit_width(model, ctx: LowerContext):

@@ -31,12 +31,12 @@ def test_mlp_has_no_window_units(repo):
 
 def test_pointwise_conv_needs_no_window_unit_and_padding_adds_one():
     spec = {
-        "input": {"channels": 4, "height": 6, "width": 6, "bits": 1},
+        "input": {"channels": 4, "height": 6, "width": 6, "bits": 8},
         "classes": 2,
-        "layers": [{"conv": {"out": 8, "kernel": 1}}, {"conv": {"out": 8, "kernel": 3, "padding": 1}}, {"linear": {"out": 2}}],
+        "layers": [{"conv": {"out": 8, "kernel": 3, "padding": 1}}, {"conv": {"out": 8, "kernel": 1}}, {"linear": {"out": 2}}],
     }
     kinds = [n.op_type for n in hardware_nodes(arch_from_dict(spec))]
-    assert kinds == ["MVAU_hls", "FMPadding_rtl", "ConvolutionInputGenerator_rtl", "MVAU_hls", "MVAU_hls", "LabelSelect_hls"]
+    assert kinds == ["FMPadding_rtl", "ConvolutionInputGenerator_rtl", "MVAU_hls", "MVAU_hls", "MVAU_hls", "LabelSelect_hls"]
 
 
 def test_pool_with_stride_above_kernel_is_refused():

@@ -23,11 +23,11 @@ from hwnas.arch.spec import arch_from_dict, load_arch
 from hwnas.board import load_board
 from hwnas.cost import Folding, estimate, hardware_nodes, plan_folding, write_finn_config
 from hwnas.errors import UserError
+from hwnas.lower import lower
 
 from conftest import REPO
 from test_cost_agreement import PADDED
 
-lower_module = pytest.importorskip("hwnas.lower", reason="hwnas.lower (branch lower) is not merged yet")
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +72,7 @@ def lowered(tmp_path_factory):
             out = tmp_path_factory.mktemp(name)
             torch.manual_seed(sum(map(ord, name)))  # the untrained model's weights, reproducibly
             config = write_finn_config(plan.folding, hardware_nodes(arch), out / "folding_config.json")
-            result = lower_module.lower(arch, board, out_dir=out / "lowered", folding=config)
+            result = lower(arch, board, out_dir=out / "lowered", folding=config)
             cache[key] = (plan, json.loads(result.estimates_path.read_text()))
         return cache[key]
 
