@@ -5,14 +5,13 @@ Python computes every number and every chart coordinate; the Jinja2 templates on
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from hwnas.board import LIMITED_KINDS, Board
 from hwnas.cost.network import NetworkEstimate
 from hwnas.cost.nodes import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
+from hwnas.report.render import render_template
 from hwnas.report.table import format_table
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
 _COLUMNS = ["layer", "node", "shape", "PE", "SIMD", "cycles", "LUT", "BRAM18", "URAM", "DSP"]
 
 
@@ -100,28 +99,15 @@ def format_text(data: dict) -> str:
     return format_table(_COLUMNS, _rows(data)) + "\n\n" + "\n".join(summary_lines(data))
 
 
-def _environment():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html"]),
-        keep_trailing_newline=True,
-    )
-
-
 def render_markdown(data: dict) -> str:
-    return _environment().get_template("estimate.md.j2").render(
-        data=data, columns=_COLUMNS, rows=_rows(data), summary=summary_lines(data)
-    )
+    return render_template("estimate.md.j2", dict(data=data, columns=_COLUMNS, rows=_rows(data), summary=summary_lines(data)))
 
 
 def render_html(data: dict) -> str:
-    return _environment().get_template("estimate.html.j2").render(
+    return render_template("estimate.html.j2", dict(
         data=data, columns=_COLUMNS, rows=_rows(data), summary=summary_lines(data),
         cycles_chart=_cycles_chart(data), resource_chart=_resource_chart(data),
-    )
+    ))
 
 
 def _cycles_chart(data: dict) -> dict:

@@ -15,9 +15,10 @@ def _environment():
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
+        # Names end in .j2: "html.j2" must be listed for HTML templates to be escaped
+        # (spec and board names come from user files); Markdown templates are not.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        keep_trailing_newline=True,
     )
 
 
