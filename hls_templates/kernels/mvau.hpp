@@ -5,6 +5,7 @@
 // Output channel c belongs to PE c % PE at neuron fold c / PE; weights are stored per PE as FINN
 // lays them out (get_hw_compatible_weight_tensor): weights[pe][nf * SF + sf] holds the SIMD
 // weights of that tile with input sf * SIMD + s in bit s, a set bit meaning +1 and a clear bit -1.
+// TWeight is ap_uint<SIMD> for synthesis; any unsigned integer type holding SIMD bits works.
 //
 // Two modes:
 //  - XNOR (binaryXnorMode): inputs are binary-encoded bipolar values; the accumulator is the
@@ -63,9 +64,9 @@ TAcc mvau_dot(const ap_uint<SIMD> &w, const ap_uint<SIMD * IN_BITS> &x) {
 // reaches II=1: it reads one input word per cycle during the first neuron fold and replays the
 // buffered vector for the others.
 template <unsigned MW, unsigned MH, unsigned SIMD, unsigned PE, unsigned NUM_VECS, unsigned IN_BITS,
-          bool IN_SIGNED, bool XNOR, unsigned OUT_BITS, typename TAcc, typename TActivation>
+          bool IN_SIGNED, bool XNOR, unsigned OUT_BITS, typename TAcc, typename TWeight, typename TActivation>
 void mvau(hls::stream<ap_uint<SIMD * IN_BITS> > &in, hls::stream<ap_uint<PE * OUT_BITS> > &out,
-          const ap_uint<SIMD> (&weights)[PE][(MH / PE) * (MW / SIMD)], const TActivation &activation) {
+          const TWeight (&weights)[PE][(MH / PE) * (MW / SIMD)], const TActivation &activation) {
     static_assert(MW % SIMD == 0, "SIMD must divide MW");
     static_assert(MH % PE == 0, "PE must divide MH");
     static_assert(!XNOR || IN_BITS == 1, "XNOR mode takes 1-bit inputs");
@@ -92,7 +93,8 @@ void mvau(hls::stream<ap_uint<SIMD * IN_BITS> > &in, hls::stream<ap_uint<PE * OU
         ap_uint<PE * OUT_BITS> result = 0;
         for (unsigned pe = 0; pe < PE; pe++) {
 #pragma HLS UNROLL
-            TAcc partial = mvau_dot<SIMD, IN_BITS, IN_SIGNED, XNOR, TAcc>(weights[pe][nf * SF + sf], x);
+            ap_uint<SIMD> w = weights[pe][nf * SF + sf];
+            TAcc partial = mvau_dot<SIMD, IN_BITS, IN_SIGNED, XNOR, TAcc>(w, x);
             TAcc total = (sf == 0) ? partial : TAcc(acc[pe] + partial);
             acc[pe] = total;
             set_element<OUT_BITS>(result, pe, activation.activate(nf, pe, total));

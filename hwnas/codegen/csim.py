@@ -47,3 +47,12 @@ def compile_cpp(
     cmd += [f"-D{k}={int(v)}" for k, v in (defines or {}).items()]
     subprocess.run(cmd, check=True, cwd=output.parent)
     return output
+
+
+def run_csim(project: Path, *, hls_include: Path | None = None) -> str:
+    """``make csim`` in a generated project; returns its output (raises CalledProcessError on failure)."""
+    cmd = ["make", "--no-print-directory", "csim"]
+    if hls_include is not None:
+        cmd.append(f"HLS_INCLUDE={hls_include}")
+    result = subprocess.run(cmd, check=True, cwd=project, capture_output=True, text=True)
+    return result.stdout
