@@ -1,0 +1,166 @@
+"""End to end: Brevitas model -> FINN dataflow graph -> generated HLS C++ -> g++ C-simulation.
+
+The C-simulated accelerator must predict exactly the Brevitas model's class and the class of FINN's
+Python execution of dataflow.onnx, on 100 images (Fashion-MNIST test images where the input fits).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hwnas.arch.sample import random_arch
+from hwnas.arch.spec import load_arch
+from hwnas.board import load_board
+from hwnas.codegen.project import FASHION_MNIST_TEST_IMAGES, build_project, read_idx_images
+from tests.conftest import REPO
+from tests.finn_lowering import lower_mlp
+
+pytestmark = pytest.mark.slow
+
+IMAGES = 100
+FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
+needs_fashion_mnist = pytest.mark.skipif(
+    not (FASHION_MNIST / FASHION_MNIST_TEST_IMAGES).is_file(),
+    reason="Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)",
+)
+
+
+def _divisors(n: int) -> list[int]:
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+def _mlp_dims(arch) -> list[tuple[int, int]]:
+    """(MW, MH) of every linear layer."""
+    return [(int(np.prod(s.in_shape)), s.out_shape[0]) for s in arch.shapes()]
+
+
+def _foldings(arch, rng) -> dict[str, list[tuple[int, int]]]:
+    dims = _mlp_dims(arch)
+    uneven = []
+    for mw, mh in dims:
+        pes, simds = _divisors(mh), _divisors(mw)
+        uneven.append((pes[len(pes) // 2], simds[len(simds) // 2]))
+    return {
+        "pe1-simd1": [(1, 1)] * len(dims),
+        "full": [(mh, mw) for mw, mh in dims],
+        "uneven": uneven,
+        "random": [(int(rng.choice(_divisors(mh))), int(rng.choice(_divisors(mw)))) for mw, mh in dims],
+    }
+
+
+def _fresh_model(arch, seed=0):
+    import torch
+
+    from hwnas.model import build_model, calibrate_batchnorm, prepare_input, random_raw_inputs
+
+    torch.manual_seed(seed)
+    model = build_model(arch)
+    calibrate_batchnorm(model, prepare_input(random_raw_inputs(arch, 256, np.random.default_rng(seed)), arch))
+    return model.eval()
+
+
+@pytest.fixture(scope="module")
+def trained_tfc():
+    """TFC trained for a few hundred steps on Fashion-MNIST training images."""
+    import gzip
+
+    import torch
+
+    from hwnas.model import build_model, calibrate_batchnorm, prepare_input
+
+    arch = load_arch(REPO / "examples" / "archs" / "tfc-w1a1.yaml")
+    with gzip.open(FASHION_MNIST / "train-images-idx3-ubyte.gz", "rb") as f:
+        f.read(16)
+        images = np.frombuffer(f.read(6000 * 784), dtype=np.uint8).reshape(6000, 784)
+    with gzip.open(FASHION_MNIST / "train-labels-idx1-ubyte.gz", "rb") as f:
+        f.read(8)
+        labels = torch.from_numpy(np.frombuffer(f.read(6000), dtype=np.uint8).astype(np.int64))
+    x = torch.from_numpy(prepare_input(images, arch))
+    torch.manual_seed(0)
+    model = build_model(arch)
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-2)
+    model.train()
+    for _epoch in range(1):
+        for i in range(0, len(x), 100):
+            optimiser.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x[i : i + 100]), labels[i : i + 100])
+            loss.backward()
+            optimiser.step()
+    calibrate_batchnorm(model, x[:2000].numpy())
+    model.eval()
+    with torch.no_grad():
+        accuracy = (model(x[:2000]).argmax(1) == labels[:2000]).float().mean().item()
+    assert accuracy > 0.6, f"training did not take: {accuracy:.2f}"
+    return arch, model
+
+
+def _build_and_check(arch, model, foldings, tmp_path, label_pe=1):
+    lower_mlp(model, arch, tmp_path / "run", foldings, label_pe=label_pe)
+    report = build_project(
+        tmp_path / "run" / "dataflow.onnx", board=load_board("pynq-z2"), out_dir=tmp_path / "hls", arch=arch,
+        torch_model=model, csim=IMAGES, fashion_mnist_dir=FASHION_MNIST,
+    )
+    assert report.images == IMAGES
+    assert report.finn_agree == IMAGES, report.log
+    assert report.model_agree == IMAGES, report.log
+    return report
+
+
+@needs_fashion_mnist
+@pytest.mark.parametrize("folding", ["pe1-simd1", "full", "uneven"])
+def test_trained_tfc_csim_matches_model_and_finn(trained_tfc, tmp_path, folding):
+    arch, model = trained_tfc
+    report = _build_and_check(arch, model, _foldings(arch, np.random.default_rng(0))[folding], tmp_path, label_pe=2)
+    assert "Fashion-MNIST" in report.source
+
+
+@needs_fashion_mnist
+def test_generated_folder_is_self_contained(trained_tfc, tmp_path):
+    arch, model = trained_tfc
+    _build_and_check(arch, model, _foldings(arch, np.random.default_rng(0))["uneven"], tmp_path)
+    moved = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(tmp_path / "hls", moved, ignore=shutil.ignore_patterns("build"))
+    shutil.rmtree(tmp_path / "hls")
+    shutil.rmtree(tmp_path / "run")
+    result = subprocess.run(["make", "csim"], cwd=moved, capture_output=True, text=True, check=True)
+    assert f"csim: {IMAGES}/{IMAGES} predictions agree" in result.stdout
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_random_mlp_specs_csim_matches_model_and_finn(tmp_path, seed):
+    rng = np.random.default_rng(seed)
+    arch = random_arch(rng, kind="mlp", name=f"random{seed}")
+    model = _fresh_model(arch, seed)
+    _build_and_check(arch, model, _foldings(arch, rng)["random"], tmp_path)
+
+
+def test_sfc_fresh_model_csim_matches(tmp_path):
+    arch = load_arch(REPO / "examples" / "archs" / "sfc-w1a1.yaml")
+    _build_and_check(arch, _fresh_model(arch), [(16, 49), (8, 16), (4, 32), (5, 8)], tmp_path)
+
+
+@needs_fashion_mnist
+def test_cli_build_from_run_folder(trained_tfc, tmp_path):
+    from hwnas.arch.spec import save_arch
+    from hwnas.model import save_checkpoint
+
+    arch, model = trained_tfc
+    run = tmp_path / "run"
+    lower_mlp(model, arch, run, [(4, 16)] * 3 + [(2, 8)])
+    save_arch(arch, run / "arch.yaml")
+    save_checkpoint(model, arch, run / "model.pt")
+    result = subprocess.run(
+        [sys.executable, "-m", "hwnas.cli", "build", str(run), "--board", "pynq-z2", "--out", str(tmp_path / "out"),
+         "--csim", str(IMAGES)],
+        capture_output=True, text=True, cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"agrees with FINN's execution of dataflow.onnx on {IMAGES}/{IMAGES}" in result.stdout
+    assert f"agrees with the Brevitas model on {IMAGES}/{IMAGES}" in result.stdout
+    assert (tmp_path / "out" / "hls" / "csynth.tcl").is_file()
