@@ -19,7 +19,7 @@ from hwnas.arch.spec import load_arch
 from hwnas.board import load_board
 from hwnas.codegen.project import FASHION_MNIST_TEST_IMAGES, build_project, read_idx_images
 from tests.conftest import REPO
-from tests.finn_lowering import lower_mlp
+from tests.finn_lowering import lower_spec
 
 pytestmark = pytest.mark.slow
 
@@ -100,14 +100,15 @@ def trained_tfc():
     return arch, model
 
 
-def _build_and_check(arch, model, foldings, tmp_path, label_pe=1):
-    lower_mlp(model, arch, tmp_path / "run", foldings, label_pe=label_pe)
+def _build_and_check(arch, model, foldings, tmp_path, label_pe=1, finn_images=None):
+    lower_spec(model, arch, tmp_path / "run", foldings, label_pe=label_pe)
     report = build_project(
         tmp_path / "run" / "dataflow.onnx", board=load_board("pynq-z2"), out_dir=tmp_path / "hls", arch=arch,
-        torch_model=model, csim=IMAGES, fashion_mnist_dir=FASHION_MNIST,
+        torch_model=model, csim=IMAGES, finn_images=finn_images, fashion_mnist_dir=FASHION_MNIST,
     )
     assert report.images == IMAGES
-    assert report.finn_agree == IMAGES, report.log
+    assert report.finn_images == (finn_images or IMAGES)
+    assert report.finn_agree == report.finn_images, report.log
     assert report.model_agree == IMAGES, report.log
     return report
 
@@ -152,7 +153,7 @@ def test_cli_build_from_run_folder(trained_tfc, tmp_path):
 
     arch, model = trained_tfc
     run = tmp_path / "run"
-    lower_mlp(model, arch, run, [(4, 16)] * 3 + [(2, 8)])
+    lower_spec(model, arch, run, [(4, 16)] * 3 + [(2, 8)])
     save_arch(arch, run / "arch.yaml")
     save_checkpoint(model, arch, run / "model.pt")
     result = subprocess.run(
@@ -164,3 +165,25 @@ def test_cli_build_from_run_folder(trained_tfc, tmp_path):
     assert f"agrees with FINN's execution of dataflow.onnx on {IMAGES}/{IMAGES}" in result.stdout
     assert f"agrees with the Brevitas model on {IMAGES}/{IMAGES}" in result.stdout
     assert (tmp_path / "out" / "hls" / "csynth.tcl").is_file()
+
+
+CNV_FINN_EXAMPLES_FOLDING = [(16, 3), (32, 32), (16, 32), (16, 32), (4, 32), (1, 32), (1, 4), (1, 8), (5, 1)]
+
+
+def test_cnv_csim_matches_model_and_finn(tmp_path):
+    """CNV-w1a1 at finn-examples' folding: C-sim vs the Brevitas model on 100 random CIFAR-sized
+    images, and vs FINN's Python execution on 20 of them (FINN takes ~2 s an image here)."""
+    arch = load_arch(REPO / "examples" / "archs" / "cnv-w1a1.yaml")
+    _build_and_check(arch, _fresh_model(arch), CNV_FINN_EXAMPLES_FOLDING, tmp_path, finn_images=20)
+
+
+# 8-bit inputs: the stand-in lowering cannot yet convert a bipolar image input through im2col
+@pytest.mark.parametrize("seed", [13, 19])
+def test_random_conv_spec_csim_matches_model_and_finn(tmp_path, seed):
+    rng = np.random.default_rng(seed)
+    arch = random_arch(rng, kind="conv", name=f"randomconv{seed}")
+    assert arch.input.bits == 8
+    dims = [(int(np.prod(s.in_shape[:1])) * s.layer.kernel ** 2 if s.kind == "conv" else int(np.prod(s.in_shape)),
+             s.out_shape[0]) for s in arch.shapes() if s.kind != "maxpool"]
+    foldings = [(int(rng.choice(_divisors(mh))), int(rng.choice(_divisors(mw)))) for mw, mh in dims]
+    _build_and_check(arch, _fresh_model(arch, seed), foldings, tmp_path)

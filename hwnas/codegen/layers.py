@@ -72,6 +72,7 @@ def _mvau(model, node, inst) -> dict:
         kind="mvau", mw=mw, mh=mh, pe=pe, simd=simd, vectors=_vectors(inst), in_bits=in_bits,
         in_signed=in_signed, xnor=xnor, out_bits=out_bits, weight_words=weight_words.tolist(),
         tiles=weight_words.shape[1], thresholds=None, in_width=simd * in_bits, out_width=pe * out_bits,
+        out_words=_vectors(inst) * (mh // pe),
     )
     if not inst.get_nodeattr("noActivation"):
         table = threshold_table(model.get_initializer(node.input[2]), channels=mh, pe=pe)
@@ -100,6 +101,7 @@ def _thresholding(model, node, inst) -> dict:
         kind="thresholding", channels=channels, pe=pe, vectors=_vectors(inst), in_bits=in_bits,
         in_signed=in_signed, steps=table.shape[2], out_bits=out_bits, bias=int(inst.get_nodeattr("ActVal")),
         thresholds=table.tolist(), thr_bits=signed_bits(lo, hi + 1), in_width=pe * in_bits, out_width=pe * out_bits,
+        out_words=_vectors(inst) * (channels // pe),
     )
 
 
@@ -118,6 +120,7 @@ def _swg(model, node, inst) -> dict:
         kind="swg", channels=inst.get_nodeattr("IFMChannels"), ifm_h=ifm_h, ifm_w=ifm_w, ofm_h=ofm_h,
         ofm_w=ofm_w, k_h=k_h, k_w=k_w, s_h=s_h, s_w=s_w, d_h=d_h, d_w=d_w, simd=simd, bits=bits,
         in_width=simd * bits, out_width=simd * bits,
+        out_words=ofm_h * ofm_w * k_h * k_w * (inst.get_nodeattr("IFMChannels") // simd),
     )
 
 
@@ -136,6 +139,7 @@ def _pool(model, node, inst) -> dict:
     return dict(
         kind="pool", channels=inst.get_nodeattr("Channels"), pe=pe, k2=int(np.prod(k)), pixels=pixels, bits=bits,
         signed=signed, in_width=pe * bits, out_width=pe * bits,
+        out_words=pixels * (inst.get_nodeattr("Channels") // pe),
     )
 
 
@@ -146,6 +150,7 @@ def _fmpadding(model, node, inst) -> dict:
     return dict(
         kind="fmpadding", in_h=h, in_w=w, top=top, left=left, bottom=bottom, right=right,
         channels=inst.get_nodeattr("NumChannels"), simd=simd, bits=bits, in_width=simd * bits, out_width=simd * bits,
+        out_words=(h + top + bottom) * (w + left + right) * (inst.get_nodeattr("NumChannels") // simd),
     )
 
 
@@ -156,14 +161,21 @@ def _labelselect(model, node, inst) -> dict:
     pe, out_bits = inst.get_nodeattr("PE"), _elem(inst.get_output_datatype())[0]
     return dict(
         kind="labelselect", labels=inst.get_nodeattr("Labels"), pe=pe, bits=bits, signed=signed,
-        out_bits=out_bits, in_width=pe * bits, out_width=out_bits,
+        out_bits=out_bits, in_width=pe * bits, out_width=out_bits, out_words=1,
     )
 
 
 def _dwc(model, node, inst) -> dict:
     in_width, out_width = inst.get_nodeattr("inWidth"), inst.get_nodeattr("outWidth")
     total_bits = int(np.prod(inst.get_nodeattr("inShape"))) * inst.get_input_datatype().bitwidth()
-    return dict(kind="dwc", in_width=in_width, out_width=out_width, in_words=total_bits // in_width)
+    return width_converter(in_width, out_width, total_bits // in_width)
+
+
+def width_converter(in_width: int, out_width: int, in_words: int) -> dict:
+    return dict(
+        kind="dwc", in_width=in_width, out_width=out_width, in_words=in_words,
+        out_words=in_words * in_width // out_width,
+    )
 
 
 _KINDS = {
@@ -175,6 +187,12 @@ _KINDS = {
     "LabelSelect": _labelselect,
     "StreamingDataWidthConverter": _dwc,
 }
+
+
+def _append(layers: list[dict], streams: list[dict], layer: dict, kind: str) -> None:
+    layer["name"] = f"layer{len(layers)}_{kind.lower()}"
+    layers.append(layer)
+    streams.append(dict(width=layer["out_width"], depth=2))
 
 
 def read_layers(model) -> tuple[list[dict], list[dict]]:
@@ -201,19 +219,17 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
             pending_depth = max(pending_depth, int(inst.get_nodeattr("depth")))
         elif kind in _KINDS:
             layer = _KINDS[kind](model, node, inst)
+            layer["node"] = node.name
             if not streams:
                 streams.append(dict(width=layer["in_width"], depth=2))
             elif streams[-1]["width"] != layer["in_width"]:
-                raise UserError(
-                    f"{node.name} reads {layer['in_width']}-bit words from a {streams[-1]['width']}-bit stream; "
-                    "run FINN's InsertDWC on the graph"
-                )
+                # widths differ and the graph has no converter here: add one, as FINN's InsertDWC would
+                converter = width_converter(streams[-1]["width"], layer["in_width"], layers[-1]["out_words"])
+                converter["node"] = f"(width converter before {node.name})"
+                _append(layers, streams, converter, "StreamingDataWidthConverter")
             streams[-1]["depth"] = max(streams[-1]["depth"], pending_depth)
             pending_depth = 2
-            layer["name"] = f"layer{len(layers)}_{kind.lower()}"
-            layer["node"] = node.name
-            layers.append(layer)
-            streams.append(dict(width=layer["out_width"], depth=2))
+            _append(layers, streams, layer, kind)
         else:
             raise UserError(f"no HLS template for {node.op_type} (node {node.name})")
         tensor = node.output[0]

@@ -17,6 +17,7 @@ FASHION_MNIST_TEST_IMAGES = "t10k-images-idx3-ubyte.gz"
 class CsimReport:
     images: int
     source: str  # where the images came from
+    finn_images: int  # how many of the images FINN's Python execution also classified
     finn_agree: int  # C-sim class == FINN's Python execution of dataflow.onnx
     model_agree: int | None  # C-sim class == the Brevitas model's (None: no model given)
     log: str
@@ -82,10 +83,13 @@ def build_project(
     arch=None,
     torch_model=None,
     csim: int = 0,
+    finn_images: int | None = None,
     fashion_mnist_dir: Path | None = None,
 ) -> CsimReport | None:
     """Generate the HLS project of ``dataflow_path`` into ``out_dir``; with ``csim`` > 0, C-simulate
-    that many images and compare with FINN's execution (and the Brevitas model when given)."""
+    that many images and compare with the Brevitas model (when given) and with FINN's Python
+    execution of the graph on the first ``finn_images`` of them (default: all; FINN takes about a
+    second per CNV-sized image)."""
     from qonnx.core.modelwrapper import ModelWrapper
 
     from hwnas.codegen.csim import ap_types_include_dir, run_csim
@@ -96,7 +100,7 @@ def build_project(
         raise UserError(f"no dataflow graph at {dataflow_path}; run the lowering first")
     model = ModelWrapper(str(dataflow_path))
     hls_include = ap_types_include_dir()
-    inputs = expected = model_pred = None
+    inputs = expected = model_pred = finn_pred = None
     source = ""
     graph_shape = tuple(model.get_tensor_shape(model.graph.input[0].name))
     if csim:
@@ -108,9 +112,11 @@ def build_project(
         model_inputs = prepare_input(raw, arch)
         graph_dt = model.get_tensor_datatype(model.graph.input[0].name).name
         inputs = to_graph_input(model_inputs, graph_shape, graph_dt)
-        expected = finn_classes(model, inputs)
+        finn_pred = finn_classes(model, inputs[: len(inputs) if finn_images is None else finn_images])
+        expected = finn_pred
         if torch_model is not None:
             model_pred = model_classes(torch_model, model_inputs)
+            expected = model_pred  # the testbench checks every image against the model
     plan = generate(
         model, design=dataflow_path.parent.name or "design", part=board.part, clock_mhz=board.clock_mhz,
         hls_include=hls_include, source=dataflow_path.name, inputs=inputs, expected=expected,
@@ -121,6 +127,7 @@ def build_project(
     log = run_csim(out_dir)
     predicted = np.loadtxt(out_dir / "build" / "predictions.txt", dtype=np.int64, ndmin=1)
     return CsimReport(
-        images=len(predicted), source=source, finn_agree=int((predicted == expected).sum()),
+        images=len(predicted), source=source, finn_images=len(finn_pred),
+        finn_agree=int((predicted[: len(finn_pred)] == finn_pred).sum()),
         model_agree=None if model_pred is None else int((predicted == model_pred).sum()), log=log,
     )

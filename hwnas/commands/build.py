@@ -59,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"HLS project: {hls_dir} (make csim | make hls)")
     if report is not None:
         print(f"C-simulation of {report.images} {report.source}:")
-        print(f"  agrees with FINN's execution of dataflow.onnx on {report.finn_agree}/{report.images}")
+        print(f"  agrees with FINN's execution of dataflow.onnx on {report.finn_agree}/{report.finn_images}")
         if report.model_agree is not None:
             print(f"  agrees with the Brevitas model on {report.model_agree}/{report.images}")
-        if report.finn_agree != report.images or report.model_agree not in (None, report.images):
+        if report.finn_agree != report.finn_images or report.model_agree not in (None, report.images):
             return 1
     return 0
