@@ -121,19 +121,7 @@ def test_trained_tfc_csim_matches_model_and_finn(trained_tfc, tmp_path, folding)
     assert "Fashion-MNIST" in report.source
 
 
-@needs_fashion_mnist
-def test_generated_folder_is_self_contained(trained_tfc, tmp_path):
-    arch, model = trained_tfc
-    _build_and_check(arch, model, _foldings(arch, np.random.default_rng(0))["uneven"], tmp_path)
-    moved = tmp_path / "elsewhere" / "copy"
-    shutil.copytree(tmp_path / "hls", moved, ignore=shutil.ignore_patterns("build"))
-    shutil.rmtree(tmp_path / "hls")
-    shutil.rmtree(tmp_path / "run")
-    result = subprocess.run(["make", "csim"], cwd=moved, capture_output=True, text=True, check=True)
-    assert f"csim: {IMAGES}/{IMAGES} predictions agree" in result.stdout
-
-
-@pytest.mark.parametrize("seed", [3, 4, 5])
+@pytest.mark.parametrize("seed", [3, 4])
 def test_random_mlp_specs_csim_matches_model_and_finn(tmp_path, seed):
     rng = np.random.default_rng(seed)
     arch = random_arch(rng, kind="mlp", name=f"random{seed}")
@@ -166,15 +154,23 @@ def test_cli_build_from_run_folder(trained_tfc, tmp_path):
     assert f"agrees with the Brevitas model on {IMAGES}/{IMAGES}" in result.stdout
     assert (tmp_path / "out" / "hls" / "csynth.tcl").is_file()
 
+    # self-contained: copied elsewhere, with the run folder gone, `make csim` still passes
+    moved = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(tmp_path / "out" / "hls", moved, ignore=shutil.ignore_patterns("build"))
+    shutil.rmtree(tmp_path / "out")
+    shutil.rmtree(run)
+    result = subprocess.run(["make", "csim"], cwd=moved, capture_output=True, text=True, check=True)
+    assert f"csim: {IMAGES}/{IMAGES} predictions agree" in result.stdout
+
 
 CNV_FINN_EXAMPLES_FOLDING = [(16, 3), (32, 32), (16, 32), (16, 32), (4, 32), (1, 32), (1, 4), (1, 8), (5, 1)]
 
 
 def test_cnv_csim_matches_model_and_finn(tmp_path):
     """CNV-w1a1 at finn-examples' folding: C-sim vs the Brevitas model on 100 random CIFAR-sized
-    images, and vs FINN's Python execution on 20 of them (FINN takes ~2 s an image here)."""
+    images, and vs FINN's Python execution on 10 of them (FINN takes ~2 s an image here)."""
     arch = load_arch(REPO / "examples" / "archs" / "cnv-w1a1.yaml")
-    _build_and_check(arch, _fresh_model(arch), CNV_FINN_EXAMPLES_FOLDING, tmp_path, finn_images=20)
+    _build_and_check(arch, _fresh_model(arch), CNV_FINN_EXAMPLES_FOLDING, tmp_path, finn_images=10)
 
 
 # 8-bit inputs: the stand-in lowering cannot yet convert a bipolar image input through im2col
@@ -187,3 +183,16 @@ def test_random_conv_spec_csim_matches_model_and_finn(tmp_path, seed):
              s.out_shape[0]) for s in arch.shapes() if s.kind != "maxpool"]
     foldings = [(int(rng.choice(_divisors(mh))), int(rng.choice(_divisors(mw)))) for mw, mh in dims]
     _build_and_check(arch, _fresh_model(arch, seed), foldings, tmp_path)
+
+
+@needs_fashion_mnist
+def test_trained_tfc_at_the_optimisers_folding(trained_tfc, tmp_path):
+    """The folding the cost model's optimiser picks for a target fps (MVAU PE/SIMD taken from it)."""
+    cost = pytest.importorskip("hwnas.cost", reason="the cost model (branch cost) is not on this branch yet")
+    arch, model = trained_tfc
+    board = load_board("pynq-z2")
+    folding = cost.optimise_folding(arch, board, fps=20_000)
+    mvaus = [n for n in cost.hardware_nodes(arch) if type(n).__name__ == "MVAU"]
+    foldings = [(folding.nodes[n.name].pe, folding.nodes[n.name].simd) for n in mvaus]
+    assert foldings != [(1, 1)] * len(mvaus)
+    _build_and_check(arch, model, foldings, tmp_path)

@@ -118,7 +118,7 @@ def build_project(
             model_pred = model_classes(torch_model, model_inputs)
             expected = model_pred  # the testbench checks every image against the model
     plan = generate(
-        model, design=dataflow_path.parent.name or "design", part=board.part, clock_mhz=board.clock_mhz,
+        model, design=arch.name if arch is not None else dataflow_path.parent.name, part=board.part, clock_mhz=board.clock_mhz,
         hls_include=hls_include, source=dataflow_path.name, inputs=inputs, expected=expected,
     )
     write_plan(plan, out_dir)
