@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hwnas-installed
 
-.PHONY: install demo test test-fast clean
+.PHONY: install data demo test test-fast clean
 
 # The stack is pinned in requirements.txt (see ../shared/FACTS.md for why each pin). finn-plus goes
 # in with --no-deps: its metadata pins brevitas==0.13.0, which cannot co-install with torch 2.13.
@@ -17,11 +17,32 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-demo: install
+# The default dataset offline: Debian's dataset-fashion-mnist puts the original IDX files under
+# /usr/share/datasets/fashion-mnist, where `hwnas train` looks. Installed only when missing and
+# apt-get is usable (as root, or through sudo without a password); anywhere else this says what to do
+# and carries on, since hwnas can also read --data-dir, its cache, or download.
+FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
+data:
+	@if [ -f $(FASHION_MNIST) ]; then \
+		:; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make data: no apt-get here; give hwnas train --data-dir with the Fashion-MNIST IDX files, or let it download them"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "make data: installing Debian's dataset-fashion-mnist"; \
+		(apt-get update -qq && $(APT_INSTALL)) || echo "make data: apt-get could not install dataset-fashion-mnist"; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		echo "make data: installing Debian's dataset-fashion-mnist"; \
+		(sudo apt-get update -qq && sudo $(APT_INSTALL)) || echo "make data: apt-get could not install dataset-fashion-mnist"; \
+	else \
+		echo "make data: run 'sudo apt-get install dataset-fashion-mnist' to train on Fashion-MNIST offline"; \
+	fi
+
+demo: install data
 	$(BIN)/hwnas lower examples/archs/cnv-w1a1.yaml --board pynq-z2 \
 		--folding examples/folding/cnv-w1a1.json --out runs/demo-cnv
 
-test: install
+test: install data
 	$(BIN)/python -m pytest -q
 
 test-fast: install

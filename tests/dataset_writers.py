@@ -1,0 +1,82 @@
+"""Write small datasets in the real published formats, independently of hwnas's readers."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import pickle
+import struct
+import tarfile
+from pathlib import Path
+
+import numpy as np
+
+
+def write_idx(path: Path, array: np.ndarray) -> Path:
+    """IDX as Yann LeCun's page describes it: 0x0000, type 0x08, ndim, big-endian dims, bytes."""
+    payload = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape) + array.astype(np.uint8).tobytes()
+    if path.suffix == ".gz":
+        path.write_bytes(gzip.compress(payload))
+    else:
+        path.write_bytes(payload)
+    return path
+
+
+def write_mnist_folder(folder: Path, rng: np.random.Generator, *, train: int = 30, test: int = 12, gz: bool = True) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {
+        "train-images-idx3-ubyte": rng.integers(0, 256, (train, 28, 28), dtype=np.uint8),
+        "train-labels-idx1-ubyte": rng.integers(0, 10, train, dtype=np.uint8),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, (test, 28, 28), dtype=np.uint8),
+        "t10k-labels-idx1-ubyte": rng.integers(0, 10, test, dtype=np.uint8),
+    }
+    for stem, array in arrays.items():
+        write_idx(folder / (stem + (".gz" if gz else "")), array)
+    return arrays
+
+
+def cifar_batch_bytes(images_chw: np.ndarray, labels: np.ndarray) -> bytes:
+    """A batch as in cifar-10-batches-py: a pickled dict with bytes keys, data N x 3072 (R, G, B planes)."""
+    batch = {
+        b"batch_label": b"testing batch 1 of 1",
+        b"labels": [int(v) for v in labels],
+        b"data": images_chw.reshape(len(images_chw), -1).astype(np.uint8),
+        b"filenames": [f"img_{i}.png".encode() for i in range(len(labels))],
+    }
+    return pickle.dumps(batch, protocol=2)
+
+
+def write_cifar10(folder: Path, rng: np.random.Generator, *, per_batch: int = 4, archive: bool = False) -> dict:
+    names = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
+    content = {}
+    for name in names:
+        images = rng.integers(0, 256, (per_batch, 3, 32, 32), dtype=np.uint8)
+        labels = rng.integers(0, 10, per_batch)
+        content[name] = (images, labels)
+    folder.mkdir(parents=True, exist_ok=True)
+    if archive:
+        with tarfile.open(folder / "cifar-10-python.tar.gz", "w:gz") as tar:
+            for name, (images, labels) in content.items():
+                data = cifar_batch_bytes(images, labels)
+                info = tarfile.TarInfo(f"cifar-10-batches-py/{name}")
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    else:
+        batches = folder / "cifar-10-batches-py"
+        batches.mkdir(exist_ok=True)
+        for name, (images, labels) in content.items():
+            (batches / name).write_bytes(cifar_batch_bytes(images, labels))
+    return content
+
+
+def write_svhn(folder: Path, rng: np.random.Generator, *, train: int = 7, test: int = 5) -> dict:
+    from scipy.io import savemat
+
+    folder.mkdir(parents=True, exist_ok=True)
+    content = {}
+    for split, size in (("train", train), ("test", test)):
+        x = rng.integers(0, 256, (32, 32, 3, size), dtype=np.uint8)  # H x W x C x N, as published
+        y = rng.integers(1, 11, (size, 1)).astype(np.float64)  # doubles 1..10, 10 is the digit 0
+        savemat(folder / f"{split}_32x32.mat", {"X": x, "y": y})
+        content[split] = (x, y)
+    return content
