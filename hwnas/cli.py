@@ -13,7 +13,7 @@ import sys
 from hwnas import __version__
 from hwnas.errors import UserError
 
-COMMANDS = ("boards", "train", "build")
+COMMANDS = ("boards", "train", "lower", "build")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -46,6 +46,7 @@ def base():
         (lambda s: s["layers"].insert(2, {"maxpool": {"kernel": 4}}), r"layer 2 \(maxpool\): kernel 4 does not fit the 3x3"),
         (lambda s: s["layers"][0]["conv"].pop("kernel"), r"layer 0 \(conv\): missing parameter\(s\) kernel"),
         (lambda s: s.pop("classes"), r"missing field\(s\) classes"),
+        (lambda s: s["layers"].insert(1, {"conv": {"out": 8, "kernel": 3, "padding": 1}}), r"layer 1 \(conv\): padding needs an 8-bit input"),
         (lambda s: s["layers"][-1]["linear"].update(out=5), "gives 5 outputs but classes is 4"),
         (lambda s: s["layers"].pop(), "last layer must be linear"),
         (lambda s: s["layers"].insert(2, {"conv": {"out": 2, "kernel": 1}}) or s["layers"].insert(2, {"linear": {"out": 8}}),

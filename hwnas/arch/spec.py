@@ -248,6 +248,13 @@ def _infer_shapes(arch: Arch, *, source: str = "spec") -> list[LayerShape]:
                 stride, pad, kernel = layer.stride, layer.padding, layer.kernel
                 if pad >= kernel:
                     raise UserError(f"{where}: padding {pad} must be smaller than the kernel {kernel}")
+                if pad and bits == 1:
+                    # FINN streams -1/+1 as one bit and pads with the bit 0, i.e. with -1 where the
+                    # model pads with 0: the lowered network would compute something else.
+                    raise UserError(
+                        f"{where}: padding needs an 8-bit input; a binary (-1/+1) feature map has no zero "
+                        "to pad with (FINN would pad with -1). Use padding 0 here."
+                    )
                 out_channels = layer.out
             else:
                 stride, pad, kernel = layer.effective_stride, 0, layer.kernel

@@ -17,6 +17,12 @@ def calibrate_batchnorm(model, inputs: np.ndarray, *, batch_size: int = 256) -> 
 
     momentum=None makes BatchNorm keep a cumulative average, so the result does not depend on how
     the data is batched; the model is left in eval mode.
+
+    Each mean is then moved to the nearest half-integer below it. Every BatchNorm here reads integer
+    sums and keeps weight 1 and bias 0, so its sign flips at the mean: a mean that is (nearly) an
+    integer puts a sum exactly on the threshold, where the float model and FINN's integer
+    threshold (rounded from the same float) can decide differently by one rounding error. A mean of
+    k + 0.5 keeps every sum at least 0.5 away, so both always agree.
     """
     import torch
     from torch import nn
@@ -32,4 +38,6 @@ def calibrate_batchnorm(model, inputs: np.ndarray, *, batch_size: int = 256) -> 
             model(torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch_size])))
     for m, momentum in zip(norms, saved):
         m.momentum = momentum
+        with torch.no_grad():
+            m.running_mean.copy_(torch.floor(m.running_mean) + 0.5)
     model.eval()
