@@ -60,14 +60,6 @@ def to_graph_input(model_inputs: np.ndarray, graph_shape: tuple, graph_datatype:
     return data.astype(np.float32)
 
 
-def finn_classes(model, graph_inputs: np.ndarray) -> np.ndarray:
-    """FINN's Python execution of the dataflow graph, one image at a time."""
-    from qonnx.core.onnx_exec import execute_onnx
-
-    in_name, out_name = model.graph.input[0].name, model.graph.output[0].name
-    return np.array([int(execute_onnx(model, {in_name: x[None]})[out_name].ravel()[0]) for x in graph_inputs])
-
-
 def model_classes(torch_model, model_inputs: np.ndarray) -> np.ndarray:
     import torch
 
@@ -112,7 +104,9 @@ def build_project(
         model_inputs = prepare_input(raw, arch)
         graph_dt = model.get_tensor_datatype(model.graph.input[0].name).name
         inputs = to_graph_input(model_inputs, graph_shape, graph_dt)
-        finn_pred = finn_classes(model, inputs[: len(inputs) if finn_images is None else finn_images])
+        from hwnas.lower import execute_dataflow
+
+        finn_pred = execute_dataflow(model, model_inputs[: len(model_inputs) if finn_images is None else finn_images])
         expected = finn_pred
         if torch_model is not None:
             model_pred = model_classes(torch_model, model_inputs)

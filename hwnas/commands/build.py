@@ -16,6 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("source", type=Path, help="ARCH.yaml, or a run folder holding dataflow.onnx")
     parser.add_argument("--board", required=True, help="board name or YAML file")
     parser.add_argument("--fps", type=float, help="target frames per second for the folding")
+    parser.add_argument("--folding", type=Path, help="FINN folding_config JSON instead of --fps")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--checkpoint", type=Path, help="trained model.pt (default: freshly initialised)")
     parser.add_argument("--csim", type=int, default=0, metavar="N", help="C-simulate N test images")
@@ -31,25 +32,24 @@ def run(args: argparse.Namespace) -> int:
     if args.csim < 0:
         raise UserError("--csim takes a non-negative number of images")
     board = load_board(args.board)
-    torch_model = None
-    if args.checkpoint is not None:
-        from hwnas.model import load_checkpoint
-
-        torch_model, _ = load_checkpoint(args.checkpoint)
     if args.source.is_dir():
         run_dir = args.source
-        arch_file = run_dir / "arch.yaml"
-        arch = load_arch(arch_file) if arch_file.is_file() else None
     else:
         from hwnas.lower import lower
 
-        arch = load_arch(args.source)
-        run_dir = args.out / "lower"
-        lower(arch, board, out_dir=run_dir, fps=args.fps, checkpoint=args.checkpoint)
-    if torch_model is None and (run_dir / "model.pt").is_file():
+        result = lower(
+            load_arch(args.source), board, out_dir=args.out / "lower", folding=args.folding, fps=args.fps,
+            checkpoint=args.checkpoint,
+        )
+        run_dir = result.out_dir
+    # the lowering saves the Brevitas model it lowered, with its spec, beside dataflow.onnx
+    torch_model = arch = None
+    if (run_dir / "model.pt").is_file():
         from hwnas.model import load_checkpoint
 
-        torch_model, _ = load_checkpoint(run_dir / "model.pt")
+        torch_model, arch = load_checkpoint(run_dir / "model.pt")
+    elif args.csim:
+        raise UserError(f"{run_dir} holds no model.pt; --csim needs the lowered model to compare with")
     hls_dir = args.out / "hls"
     fashion_mnist = Path(os.environ.get("HWNAS_FASHION_MNIST", DEFAULT_FASHION_MNIST))
     report = build_project(
