@@ -61,8 +61,9 @@ def _mvau(model, node, inst) -> dict:
         acc_lo, acc_hi = 0, mw
         weight_words = mvau_weight_words(weights, pe=pe, simd=simd, bipolar=False)
     else:
-        if wdt != DataType["BIPOLAR"]:
-            raise UserError(f"{node.name}: C++ generation supports bipolar weights only, found {wdt.name}")
+        # FINN's MinimizeWeightBitWidth may retype bipolar weights as INT2; the values still are -1/+1
+        if wdt != DataType["BIPOLAR"] and not np.isin(weights, (-1, 1)).all():
+            raise UserError(f"{node.name}: C++ generation supports bipolar (-1/+1) weights only, found {wdt.name}")
         in_bits, in_signed = _elem(idt)
         largest = max(abs(int(idt.min())), abs(int(idt.max())))
         acc_lo, acc_hi = -mw * largest, mw * largest
