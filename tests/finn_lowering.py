@@ -1,5 +1,6 @@
-"""A minimal Brevitas -> QONNX -> FINN lowering of the specs (conv, pool, linear), for the end-to-end C-sim
-tests until ``hwnas.lower`` lands on main; then these tests should call it instead."""
+"""A minimal Brevitas -> QONNX -> FINN lowering (conv, pool, linear) that takes any (PE, SIMD) per MVAU,
+so the end-to-end C-sim tests can sweep foldings of random specs without writing folding files.
+The examples at their real foldings go through ``hwnas.lower`` itself (see test_build_e2e.py)."""
 
 from __future__ import annotations
 

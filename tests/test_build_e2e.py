@@ -135,15 +135,14 @@ def test_sfc_fresh_model_csim_matches(tmp_path):
 
 
 @needs_fashion_mnist
-def test_cli_build_from_run_folder(trained_tfc, tmp_path):
-    from hwnas.arch.spec import save_arch
+def test_cli_build_from_a_real_lowering_at_target_fps(trained_tfc, tmp_path):
+    """hwnas.lower (FINN's folding for 20,000 fps) of the trained TFC, then `hwnas build RUN_DIR --csim`."""
+    from hwnas.lower import lower
     from hwnas.model import save_checkpoint
 
     arch, model = trained_tfc
-    run = tmp_path / "run"
-    lower_spec(model, arch, run, [(4, 16)] * 3 + [(2, 8)])
-    save_arch(arch, run / "arch.yaml")
-    save_checkpoint(model, arch, run / "model.pt")
+    checkpoint = save_checkpoint(model, arch, tmp_path / "trained.pt")
+    run = lower(arch, load_board("pynq-z2"), out_dir=tmp_path / "run", fps=20_000, checkpoint=checkpoint).out_dir
     result = subprocess.run(
         [sys.executable, "-m", "hwnas.cli", "build", str(run), "--board", "pynq-z2", "--out", str(tmp_path / "out"),
          "--csim", str(IMAGES)],
@@ -163,14 +162,20 @@ def test_cli_build_from_run_folder(trained_tfc, tmp_path):
     assert f"csim: {IMAGES}/{IMAGES} predictions agree" in result.stdout
 
 
-CNV_FINN_EXAMPLES_FOLDING = [(16, 3), (32, 32), (16, 32), (16, 32), (4, 32), (1, 32), (1, 4), (1, 8), (5, 1)]
+def test_cnv_csim_matches_model_and_finn(cnv_cli_run, tmp_path):
+    """CNV-w1a1 lowered by `hwnas lower` at finn-examples' folding: C-sim vs the Brevitas model on 100
+    random CIFAR-sized images, and vs FINN's Python execution on 10 of them (~2 s an image here)."""
+    from hwnas.model import load_checkpoint
 
-
-def test_cnv_csim_matches_model_and_finn(tmp_path):
-    """CNV-w1a1 at finn-examples' folding: C-sim vs the Brevitas model on 100 random CIFAR-sized
-    images, and vs FINN's Python execution on 10 of them (FINN takes ~2 s an image here)."""
-    arch = load_arch(REPO / "examples" / "archs" / "cnv-w1a1.yaml")
-    _build_and_check(arch, _fresh_model(arch), CNV_FINN_EXAMPLES_FOLDING, tmp_path, finn_images=10)
+    run, _ = cnv_cli_run
+    model, arch = load_checkpoint(run / "model.pt")
+    report = build_project(
+        run / "dataflow.onnx", board=load_board("pynq-z2"), out_dir=tmp_path / "hls", arch=arch, torch_model=model,
+        csim=IMAGES, finn_images=10,
+    )
+    assert (report.images, report.finn_images) == (IMAGES, 10)
+    assert report.finn_agree == 10, report.log
+    assert report.model_agree == IMAGES, report.log
 
 
 # 8-bit inputs: the stand-in lowering cannot yet convert a bipolar image input through im2col
