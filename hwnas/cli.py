@@ -14,7 +14,7 @@ from hwnas import __version__
 from hwnas.errors import UserError
 
 # In pipeline order: what `hwnas --help` lists.
-COMMANDS = ("boards", "estimate", "search", "train", "lower")
+COMMANDS = ("boards", "estimate", "search", "train", "lower", "build")
 
 
 def build_parser() -> argparse.ArgumentParser:

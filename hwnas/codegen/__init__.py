@@ -1,0 +1,1 @@
+"""Code generation: from the folded FINN dataflow graph to a self-contained HLS C++ project."""

@@ -1,0 +1,107 @@
+"""Generate the HLS project of a folded FINN dataflow graph: a plan of files, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from hwnas.codegen.layers import read_layers
+from hwnas.codegen.plan import Plan
+from hwnas.codegen.render import render
+
+TOP = "hwnas_top"
+_KERNEL_HEADERS = {
+    "mvau": "mvau.hpp",
+    "thresholding": "thresholding.hpp",
+    "swg": "swg.hpp",
+    "pool": "pool.hpp",
+    "fmpadding": "fmpadding.hpp",
+    "labelselect": "labelselect.hpp",
+    "dwc": "dwc.hpp",
+}
+
+
+def _weight_c_type(simd: int) -> str:
+    for bits in (8, 16, 32, 64):
+        if simd <= bits:
+            return f"uint{bits}_t"
+    raise ValueError(f"no plain integer type holds {simd} bits")
+
+
+def encode_inputs(images: np.ndarray, datatype_name: str) -> np.ndarray:
+    """Model inputs (N, ...) in FINN's value domain -> the unsigned element codes the stream carries."""
+    from qonnx.core.datatype import DataType
+
+    dt = DataType[datatype_name]
+    values = np.asarray(images).reshape(len(images), -1)
+    if not ((values == np.round(values)).all() and values.min() >= dt.min() and values.max() <= dt.max()):
+        raise ValueError(f"inputs are not all {datatype_name} values")
+    if dt == DataType["BIPOLAR"]:
+        return ((values + 1) // 2).astype(np.int64)
+    return values.astype(np.int64) & ((1 << dt.bitwidth()) - 1)
+
+
+def generate(
+    model,
+    *,
+    design: str,
+    part: str,
+    clock_mhz: float,
+    hls_include: Path,
+    source: str = "dataflow.onnx",
+    inputs: np.ndarray | None = None,
+    expected: np.ndarray | None = None,
+) -> Plan:
+    """The files of a self-contained HLS project for the folded dataflow ``model`` (a ModelWrapper).
+
+    ``inputs`` (images in FINN's input value domain, NHWC) and ``expected`` (their classes) become
+    the C-simulation data under data/.
+    """
+    from hwnas.resources import data_dir
+
+    layers, streams = read_layers(model)
+    names = ["in"] + [f"s{i}" for i in range(1, len(streams) - 1)] + ["out"]
+    for i, layer in enumerate(layers):
+        layer["in_stream"], layer["out_stream"] = names[i], names[i + 1]
+        layer["has_params"] = layer["kind"] in ("mvau", "thresholding")
+    inner_streams = [dict(name=names[i], **streams[i]) for i in range(1, len(streams) - 1)]
+
+    in_name = model.graph.input[0].name
+    in_dt = model.get_tensor_datatype(in_name)
+    in_elem_bits = 1 if in_dt.name == "BIPOLAR" else in_dt.bitwidth()
+    in_width = streams[0]["width"]
+    in_words = int(np.prod(model.get_tensor_shape(in_name))) * in_elem_bits // in_width
+    context = dict(
+        design=design, top=TOP, source=source, layers=layers, inner_streams=inner_streams,
+        kernel_headers=sorted({_KERNEL_HEADERS[layer["kind"]] for layer in layers}), in_width=in_width,
+        in_elem_bits=in_elem_bits, in_elems_per_word=in_width // in_elem_bits, in_words=in_words,
+        out_width=streams[-1]["width"], part=part, clock_period_ns=f"{1000.0 / clock_mhz:g}",
+        hls_include=str(hls_include), has_expected=expected is not None,
+    )
+
+    files = {
+        f"{TOP}.h": render("top.h.j2", context),
+        f"{TOP}.cpp": render("top.cpp.j2", context),
+        "testbench.cpp": render("testbench.cpp.j2", context),
+        "Makefile": render("Makefile.j2", context),
+        "csynth.tcl": render("csynth.tcl.j2", context),
+    }
+    kernels = data_dir("hls_templates") / "kernels"
+    for header in ["hwnas_common.hpp"] + context["kernel_headers"]:
+        files[f"kernels/{header}"] = (kernels / header).read_text()
+    for layer in layers:
+        if layer["kind"] == "mvau":
+            files[f"params/{layer['name']}.h"] = render(
+                "params.h.j2", dict(layer=layer, weight_c_type=_weight_c_type(layer["simd"]) if layer["simd"] <= 64 else "")
+            )
+        elif layer["kind"] == "thresholding":
+            files[f"params/{layer['name']}.h"] = render("thresholds.h.j2", dict(layer=layer))
+    if inputs is not None:
+        codes = encode_inputs(inputs, in_dt.name)
+        if codes.shape[1] != in_words * context["in_elems_per_word"]:
+            raise ValueError(f"an image has {codes.shape[1]} elements, the design reads {in_words * context['in_elems_per_word']}")
+        files["data/inputs.txt"] = f"{len(codes)}\n" + "".join(" ".join(map(str, row)) + "\n" for row in codes)
+    if expected is not None:
+        files["data/expected.txt"] = "".join(f"{int(c)}\n" for c in np.asarray(expected).ravel())
+    return Plan(files)

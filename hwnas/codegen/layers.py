@@ -1,0 +1,239 @@
+"""Read the folded FINN dataflow graph into one context dict per HLS kernel call.
+
+Each supported node kind has one function here (FINN attributes -> template arguments and
+parameter tables); the C++ they feed lives in hls_templates/glue/*.j2 and hls_templates/kernels/.
+StreamingFIFO nodes become the depth of the stream they sit on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hwnas.codegen.params import mvau_weight_words, threshold_table
+from hwnas.errors import UserError
+
+_SUFFIXES = ("_hls", "_rtl")
+
+
+def base_op_type(op_type: str) -> str:
+    for suffix in _SUFFIXES:
+        if op_type.endswith(suffix):
+            return op_type[: -len(suffix)]
+    return op_type
+
+
+def _elem(dt) -> tuple[int, bool]:
+    """Bits and signedness of a stream element; bipolar values travel as unsigned bits."""
+    from qonnx.core.datatype import DataType
+
+    if dt == DataType["BIPOLAR"]:
+        return 1, False
+    if not dt.is_integer():
+        raise UserError(f"C++ generation supports integer streams only, found {dt.name}")
+    return dt.bitwidth(), dt.signed()
+
+
+def signed_bits(lo: int, hi: int) -> int:
+    """Smallest two's-complement width holding every integer in [lo, hi]."""
+    bits = 2
+    while not (-(1 << (bits - 1)) <= lo and hi <= (1 << (bits - 1)) - 1):
+        bits += 1
+    return bits
+
+
+def _vectors(inst) -> int:
+    return int(np.prod(inst.get_nodeattr("numInputVectors")))
+
+
+def _mvau(model, node, inst) -> dict:
+    from qonnx.core.datatype import DataType
+
+    mw, mh = inst.get_nodeattr("MW"), inst.get_nodeattr("MH")
+    pe, simd = inst.get_nodeattr("PE"), inst.get_nodeattr("SIMD")
+    idt, wdt, odt = inst.get_input_datatype(0), inst.get_input_datatype(1), inst.get_output_datatype()
+    weights = model.get_initializer(node.input[1])
+    xnor = bool(inst.get_nodeattr("binaryXnorMode"))
+    if not xnor and idt == DataType["BIPOLAR"] and wdt == DataType["BIPOLAR"]:
+        xnor = True  # FINN computes this case as XNOR-popcount of the 0/1 encodings too
+        weights = (weights + 1) / 2
+    if xnor:
+        in_bits, in_signed = 1, False
+        acc_lo, acc_hi = 0, mw
+        weight_words = mvau_weight_words(weights, pe=pe, simd=simd, bipolar=False)
+    else:
+        # FINN's MinimizeWeightBitWidth may retype bipolar weights as INT2; the values still are -1/+1
+        if wdt != DataType["BIPOLAR"] and not np.isin(weights, (-1, 1)).all():
+            raise UserError(f"{node.name}: C++ generation supports bipolar (-1/+1) weights only, found {wdt.name}")
+        in_bits, in_signed = _elem(idt)
+        largest = max(abs(int(idt.min())), abs(int(idt.max())))
+        acc_lo, acc_hi = -mw * largest, mw * largest
+        weight_words = mvau_weight_words(weights, pe=pe, simd=simd, bipolar=True)
+    out_bits, _ = _elem(odt)
+    context = dict(
+        kind="mvau", mw=mw, mh=mh, pe=pe, simd=simd, vectors=_vectors(inst), in_bits=in_bits,
+        in_signed=in_signed, xnor=xnor, out_bits=out_bits, weight_words=weight_words.tolist(),
+        tiles=weight_words.shape[1], thresholds=None, in_width=simd * in_bits, out_width=pe * out_bits,
+        out_words=_vectors(inst) * (mh // pe),
+    )
+    if not inst.get_nodeattr("noActivation"):
+        table = threshold_table(model.get_initializer(node.input[2]), channels=mh, pe=pe)
+        # Thresholds below (above) the accumulator's range always (never) fire; clipping them to
+        # acc_lo (acc_hi + 1) keeps the function and bounds the comparison width.
+        table = np.clip(table, acc_lo, acc_hi + 1)
+        context["thresholds"] = table.tolist()
+        context["steps"] = table.shape[2]
+        context["bias"] = 0 if odt == DataType["BIPOLAR"] else int(inst.get_nodeattr("ActVal"))
+    context["acc_bits"] = signed_bits(acc_lo, acc_hi + 1)
+    return context
+
+
+def _thresholding(model, node, inst) -> dict:
+    from qonnx.core.datatype import DataType
+
+    idt = inst.get_input_datatype(0)
+    if idt == DataType["BIPOLAR"]:
+        raise UserError(f"{node.name}: thresholding a bipolar stream is not supported")
+    channels, pe = inst.get_nodeattr("NumChannels"), inst.get_nodeattr("PE")
+    in_bits, in_signed = _elem(idt)
+    lo, hi = int(idt.min()), int(idt.max())
+    table = np.clip(threshold_table(model.get_initializer(node.input[1]), channels=channels, pe=pe), lo, hi + 1)
+    out_bits = _elem(inst.get_output_datatype())[0]
+    return dict(
+        kind="thresholding", channels=channels, pe=pe, vectors=_vectors(inst), in_bits=in_bits,
+        in_signed=in_signed, steps=table.shape[2], out_bits=out_bits, bias=int(inst.get_nodeattr("ActVal")),
+        thresholds=table.tolist(), thr_bits=signed_bits(lo, hi + 1), in_width=pe * in_bits, out_width=pe * out_bits,
+        out_words=_vectors(inst) * (channels // pe),
+    )
+
+
+def _swg(model, node, inst) -> dict:
+    if inst.get_nodeattr("depthwise") and not _feeds_pool(model, node):
+        raise UserError(f"{node.name}: a depthwise sliding window only feeds pooling in hwnas's designs")
+    if inst.get_nodeattr("parallel_window"):
+        raise UserError(f"{node.name}: parallel_window=1 has no hwnas template; use the default windowing")
+    ifm_h, ifm_w = inst.get_nodeattr("IFMDim")
+    ofm_h, ofm_w = inst.get_nodeattr("OFMDim")
+    k_h, k_w = inst.get_nodeattr("ConvKernelDim")
+    s_h, s_w = inst.get_nodeattr("Stride")
+    d_h, d_w = inst.get_nodeattr("Dilation")
+    simd, bits = inst.get_nodeattr("SIMD"), _elem(inst.get_input_datatype())[0]
+    return dict(
+        kind="swg", channels=inst.get_nodeattr("IFMChannels"), ifm_h=ifm_h, ifm_w=ifm_w, ofm_h=ofm_h,
+        ofm_w=ofm_w, k_h=k_h, k_w=k_w, s_h=s_h, s_w=s_w, d_h=d_h, d_w=d_w, simd=simd, bits=bits,
+        in_width=simd * bits, out_width=simd * bits,
+        out_words=ofm_h * ofm_w * k_h * k_w * (inst.get_nodeattr("IFMChannels") // simd),
+    )
+
+
+def _feeds_pool(model, node) -> bool:
+    consumers = model.find_consumers(node.output[0]) or []
+    return all(base_op_type(c.op_type) in ("Pool", "StreamingFIFO", "StreamingDataWidthConverter") for c in consumers)
+
+
+def _pool(model, node, inst) -> dict:
+    if inst.get_nodeattr("Function") != "MaxPool":
+        raise UserError(f"{node.name}: only max pooling is supported, found {inst.get_nodeattr('Function')}")
+    k = inst.get_nodeattr("KernelSize")
+    bits, signed = _elem(inst.get_input_datatype())
+    pixels = int(np.prod(inst.get_nodeattr("OutImgDims"))) * inst.get_nodeattr("BatchSize")
+    pe = inst.get_nodeattr("PE")
+    return dict(
+        kind="pool", channels=inst.get_nodeattr("Channels"), pe=pe, k2=int(np.prod(k)), pixels=pixels, bits=bits,
+        signed=signed, in_width=pe * bits, out_width=pe * bits,
+        out_words=pixels * (inst.get_nodeattr("Channels") // pe),
+    )
+
+
+def _fmpadding(model, node, inst) -> dict:
+    h, w = inst.get_nodeattr("ImgDim")
+    top, left, bottom, right = inst.get_nodeattr("Padding")
+    simd, bits = inst.get_nodeattr("SIMD"), _elem(inst.get_input_datatype())[0]
+    return dict(
+        kind="fmpadding", in_h=h, in_w=w, top=top, left=left, bottom=bottom, right=right,
+        channels=inst.get_nodeattr("NumChannels"), simd=simd, bits=bits, in_width=simd * bits, out_width=simd * bits,
+        out_words=(h + top + bottom) * (w + left + right) * (inst.get_nodeattr("NumChannels") // simd),
+    )
+
+
+def _labelselect(model, node, inst) -> dict:
+    if inst.get_nodeattr("K") != 1:
+        raise UserError(f"{node.name}: the generated design selects the top-1 label; K={inst.get_nodeattr('K')}")
+    bits, signed = _elem(inst.get_input_datatype())
+    pe, out_bits = inst.get_nodeattr("PE"), _elem(inst.get_output_datatype())[0]
+    return dict(
+        kind="labelselect", labels=inst.get_nodeattr("Labels"), pe=pe, bits=bits, signed=signed,
+        out_bits=out_bits, in_width=pe * bits, out_width=out_bits, out_words=1,
+    )
+
+
+def _dwc(model, node, inst) -> dict:
+    in_width, out_width = inst.get_nodeattr("inWidth"), inst.get_nodeattr("outWidth")
+    total_bits = int(np.prod(inst.get_nodeattr("inShape"))) * inst.get_input_datatype().bitwidth()
+    return width_converter(in_width, out_width, total_bits // in_width)
+
+
+def width_converter(in_width: int, out_width: int, in_words: int) -> dict:
+    return dict(
+        kind="dwc", in_width=in_width, out_width=out_width, in_words=in_words,
+        out_words=in_words * in_width // out_width,
+    )
+
+
+_KINDS = {
+    "MVAU": _mvau,
+    "Thresholding": _thresholding,
+    "ConvolutionInputGenerator": _swg,
+    "Pool": _pool,
+    "FMPadding": _fmpadding,
+    "LabelSelect": _labelselect,
+    "StreamingDataWidthConverter": _dwc,
+}
+
+
+def _append(layers: list[dict], streams: list[dict], layer: dict, kind: str) -> None:
+    layer["name"] = f"layer{len(layers)}_{kind.lower()}"
+    layers.append(layer)
+    streams.append(dict(width=layer["out_width"], depth=2))
+
+
+def read_layers(model) -> tuple[list[dict], list[dict]]:
+    """The kernel calls of a linear dataflow graph in order, and the streams between them.
+
+    Returns (layers, streams): layer i reads streams[i] and writes streams[i + 1]; each stream has
+    its width in bits and FIFO depth.
+    """
+    from qonnx.custom_op.registry import getCustomOp
+
+    graph = model.graph
+    if len(graph.input) != 1 or len(graph.output) != 1:
+        raise UserError("the dataflow graph must have one input and one output stream")
+    layers: list[dict] = []
+    streams: list[dict] = []
+    tensor = graph.input[0].name
+    pending_depth = 2  # FIFO depth for the stream into the next kernel
+    for node in graph.node:
+        if node.input[0] != tensor:
+            raise UserError(f"{node.name} does not continue a linear chain; branching graphs are not supported")
+        inst = getCustomOp(node)
+        kind = base_op_type(node.op_type)
+        if kind == "StreamingFIFO":
+            pending_depth = max(pending_depth, int(inst.get_nodeattr("depth")))
+        elif kind in _KINDS:
+            layer = _KINDS[kind](model, node, inst)
+            layer["node"] = node.name
+            if not streams:
+                streams.append(dict(width=layer["in_width"], depth=2))
+            elif streams[-1]["width"] != layer["in_width"]:
+                # widths differ and the graph has no converter here: add one, as FINN's InsertDWC would
+                converter = width_converter(streams[-1]["width"], layer["in_width"], layers[-1]["out_words"])
+                converter["node"] = f"(width converter before {node.name})"
+                _append(layers, streams, converter, "StreamingDataWidthConverter")
+            streams[-1]["depth"] = max(streams[-1]["depth"], pending_depth)
+            pending_depth = 2
+            _append(layers, streams, layer, kind)
+        else:
+            raise UserError(f"no HLS template for {node.op_type} (node {node.name})")
+        tensor = node.output[0]
+    if not layers or layers[-1]["kind"] != "labelselect":
+        raise UserError("the dataflow graph must end in LabelSelect (top-1 class) for the generated design")
+    return layers, streams

@@ -1,0 +1,47 @@
+"""Compile and run the kernel test harnesses in tests/csim_harness/ (one binary per configuration,
+cached for the session)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from hwnas.codegen.csim import ap_types_include_dir, compile_cpp
+from hwnas.codegen.packing import hex_word
+from hwnas.resources import data_dir
+
+HARNESS_DIR = Path(__file__).resolve().parent / "csim_harness"
+
+
+class HarnessRunner:
+    def __init__(self, build_dir: Path):
+        self.build_dir = build_dir
+        self._binaries: dict[tuple, Path] = {}
+
+    def binary(self, name: str, defines: dict[str, int]) -> Path:
+        key = (name, tuple(sorted(defines.items())))
+        if key not in self._binaries:
+            tag = "_".join(f"{k}{v}" for k, v in sorted(defines.items()))
+            exe = self.build_dir / f"{name}_{tag}"
+            compile_cpp(
+                HARNESS_DIR / f"{name}.cpp",
+                exe,
+                include_dirs=[HARNESS_DIR, data_dir("hls_templates") / "kernels", ap_types_include_dir()],
+                defines={f"CFG_{k}": v for k, v in defines.items()},
+            )
+            self._binaries[key] = exe
+        return self._binaries[key]
+
+    def run(self, name: str, defines: dict[str, int], tokens: list) -> list[int]:
+        """Feed tokens (ints as decimal, words given as hex strings) and return the output words."""
+        text = " ".join(str(t) for t in tokens)
+        result = subprocess.run(
+            [str(self.binary(name, defines))], input=text, capture_output=True, text=True, check=True
+        )
+        return [int(line, 16) for line in result.stdout.split()]
+
+
+def hex_tokens(words) -> list[str]:
+    return [hex_word(int(w)) for w in np.asarray(words, dtype=object).ravel()]
