@@ -25,7 +25,8 @@ class Budget:
         data = "all training images" if self.train_subset is None else f"{self.train_subset:,} training images"
         return (
             f"budget {self.name}: {data}, supernet {self.supernet_epochs} epochs, {self.trials} trials, "
-            f"best {self.final_candidates} trained {self.final_epochs} epochs from {self.final_from} weights"
+            f"best {self.final_candidates} trained {self.final_epochs} epochs "
+            + ("from the supernet's weights" if self.final_from == "inherited" else "from scratch")
         )
 
     def to_dict(self) -> dict:
