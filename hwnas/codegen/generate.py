@@ -9,6 +9,7 @@ import numpy as np
 from hwnas.codegen.layers import read_layers
 from hwnas.codegen.plan import Plan
 from hwnas.codegen.render import render
+from hwnas.errors import UserError
 
 TOP = "hwnas_top"
 _KERNEL_HEADERS = {
@@ -42,6 +43,20 @@ def encode_inputs(images: np.ndarray, datatype_name: str) -> np.ndarray:
     return values.astype(np.int64) & ((1 << dt.bitwidth()) - 1)
 
 
+def dma_width(bits: int) -> int:
+    """The AXI-Stream width of AMD's AXI DMA that carries a ``bits``-wide stream word: the next
+    power of two from 8 to 1024."""
+    width = 8
+    while width < bits:
+        width *= 2
+    if width > 1024:
+        raise UserError(
+            f"a {bits}-bit stream word is wider than the AXI DMA's 1024 bits; fold the first layer "
+            "with a smaller SIMD"
+        )
+    return width
+
+
 def generate(
     model,
     *,
@@ -61,7 +76,7 @@ def generate(
     from hwnas.resources import data_dir
 
     layers, streams = read_layers(model)
-    names = ["in"] + [f"s{i}" for i in range(1, len(streams) - 1)] + ["out"]
+    names = ["in_words"] + [f"s{i}" for i in range(1, len(streams) - 1)] + ["out_classes"]
     for i, layer in enumerate(layers):
         layer["in_stream"], layer["out_stream"] = names[i], names[i + 1]
         layer["has_params"] = layer["kind"] in ("mvau", "thresholding")
@@ -76,7 +91,8 @@ def generate(
         design=design, top=TOP, source=source, layers=layers, inner_streams=inner_streams,
         kernel_headers=sorted({_KERNEL_HEADERS[layer["kind"]] for layer in layers}), in_width=in_width,
         in_elem_bits=in_elem_bits, in_elems_per_word=in_width // in_elem_bits, in_words=in_words,
-        out_width=streams[-1]["width"], part=part, clock_period_ns=f"{1000.0 / clock_mhz:g}",
+        out_width=streams[-1]["width"], dma_in_width=dma_width(in_width),
+        dma_out_width=dma_width(streams[-1]["width"]), part=part, clock_period_ns=f"{1000.0 / clock_mhz:g}",
         hls_include=str(hls_include), has_expected=expected is not None,
     )
 
@@ -88,7 +104,7 @@ def generate(
         "csynth.tcl": render("csynth.tcl.j2", context),
     }
     kernels = data_dir("hls_templates") / "kernels"
-    for header in ["hwnas_common.hpp"] + context["kernel_headers"]:
+    for header in ["hwnas_common.hpp", "hwnas_axis.hpp"] + context["kernel_headers"]:
         files[f"kernels/{header}"] = (kernels / header).read_text()
     for layer in layers:
         if layer["kind"] == "mvau":
