@@ -38,6 +38,7 @@ class Board:
     axi_data_width: int
     resources: Resources
     utilisation_limits: dict[str, float]
+    vivado_board_part: str = ""  # e.g. xilinx.com:zcu104:part0:1.1; empty: the part alone
     source: str = ""
 
     def budget(self, kind: str) -> float:
@@ -85,7 +86,7 @@ def board_from_dict(raw: object, *, source: str = "<dict>") -> Board:
     missing = [key for key in required if key not in raw]
     if missing:
         raise bad(f"missing field(s) {', '.join(missing)}")
-    unknown = set(raw) - {*required, "description", "finn_board", "utilisation_limits"}
+    unknown = set(raw) - {*required, "description", "finn_board", "utilisation_limits", "vivado_board_part"}
     if unknown:
         raise bad(f"unknown field(s) {', '.join(sorted(unknown))}")
     if raw["family"] not in FAMILIES:
@@ -117,5 +118,6 @@ def board_from_dict(raw: object, *, source: str = "<dict>") -> Board:
         axi_data_width=int(raw["axi_data_width"]),
         resources=Resources(**res),
         utilisation_limits={k: float(v) for k, v in limits.items()},
+        vivado_board_part=str(raw.get("vivado_board_part", "")),
         source=source,
     )

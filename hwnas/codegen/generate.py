@@ -57,6 +57,20 @@ def dma_width(bits: int) -> int:
     return width
 
 
+def stream_interface(model, streams: list[dict]) -> dict:
+    """The accelerator's ports: input element and word widths, words per image, the output width,
+    and the widths of the AXI DMA words that carry them."""
+    in_name = model.graph.input[0].name
+    in_dt = model.get_tensor_datatype(in_name)
+    in_elem_bits = 1 if in_dt.name == "BIPOLAR" else in_dt.bitwidth()
+    in_width, out_width = streams[0]["width"], streams[-1]["width"]
+    return dict(
+        in_width=in_width, in_elem_bits=in_elem_bits, in_elems_per_word=in_width // in_elem_bits,
+        in_words=int(np.prod(model.get_tensor_shape(in_name))) * in_elem_bits // in_width, out_width=out_width,
+        dma_in_width=dma_width(in_width), dma_out_width=dma_width(out_width),
+    )
+
+
 def generate(
     model,
     *,
@@ -82,18 +96,12 @@ def generate(
         layer["has_params"] = layer["kind"] in ("mvau", "thresholding")
     inner_streams = [dict(name=names[i], **streams[i]) for i in range(1, len(streams) - 1)]
 
-    in_name = model.graph.input[0].name
-    in_dt = model.get_tensor_datatype(in_name)
-    in_elem_bits = 1 if in_dt.name == "BIPOLAR" else in_dt.bitwidth()
-    in_width = streams[0]["width"]
-    in_words = int(np.prod(model.get_tensor_shape(in_name))) * in_elem_bits // in_width
+    interface = stream_interface(model, streams)
+    in_dt = model.get_tensor_datatype(model.graph.input[0].name)
     context = dict(
         design=design, top=TOP, source=source, layers=layers, inner_streams=inner_streams,
-        kernel_headers=sorted({_KERNEL_HEADERS[layer["kind"]] for layer in layers}), in_width=in_width,
-        in_elem_bits=in_elem_bits, in_elems_per_word=in_width // in_elem_bits, in_words=in_words,
-        out_width=streams[-1]["width"], dma_in_width=dma_width(in_width),
-        dma_out_width=dma_width(streams[-1]["width"]), part=part, clock_period_ns=f"{1000.0 / clock_mhz:g}",
-        hls_include=str(hls_include), has_expected=expected is not None,
+        kernel_headers=sorted({_KERNEL_HEADERS[layer["kind"]] for layer in layers}), **interface, part=part,
+        clock_period_ns=f"{1000.0 / clock_mhz:g}", hls_include=str(hls_include), has_expected=expected is not None,
     )
 
     files = {
@@ -115,8 +123,9 @@ def generate(
             files[f"params/{layer['name']}.h"] = render("thresholds.h.j2", dict(layer=layer))
     if inputs is not None:
         codes = encode_inputs(inputs, in_dt.name)
-        if codes.shape[1] != in_words * context["in_elems_per_word"]:
-            raise ValueError(f"an image has {codes.shape[1]} elements, the design reads {in_words * context['in_elems_per_word']}")
+        elements = interface["in_words"] * interface["in_elems_per_word"]
+        if codes.shape[1] != elements:
+            raise ValueError(f"an image has {codes.shape[1]} elements, the design reads {elements}")
         files["data/inputs.txt"] = f"{len(codes)}\n" + "".join(" ".join(map(str, row)) + "\n" for row in codes)
     if expected is not None:
         files["data/expected.txt"] = "".join(f"{int(c)}\n" for c in np.asarray(expected).ravel())
