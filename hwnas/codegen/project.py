@@ -125,3 +125,34 @@ def build_project(
         finn_agree=int((predicted[: len(finn_pred)] == finn_pred).sum()),
         model_agree=None if model_pred is None else int((predicted == model_pred).sum()), log=log,
     )
+
+
+def build_board_project(
+    dataflow_path: Path,
+    *,
+    board,
+    out_dir: Path,
+    arch=None,
+    torch_model=None,
+    csim: int = 0,
+    fashion_mnist_dir: Path | None = None,
+) -> CsimReport | None:
+    """The whole project for a board in ``out_dir``: the HLS C++ in hls/ (C-simulated on ``csim``
+    images as :func:`build_project` does), the Vitis HLS and Vivado scripts, the Makefile with its
+    ``bitstream`` target, the README and the PYNQ driver."""
+    from qonnx.core.modelwrapper import ModelWrapper
+
+    from hwnas.codegen.overlay import driver_geometry, overlay_plan
+    from hwnas.codegen.plan import write_plan
+
+    report = build_project(
+        dataflow_path, board=board, out_dir=out_dir / "hls", arch=arch, torch_model=torch_model, csim=csim,
+        fashion_mnist_dir=fashion_mnist_dir,
+    )
+    geometry = driver_geometry(
+        ModelWrapper(str(dataflow_path)), board=board,
+        design=arch.name if arch is not None else dataflow_path.parent.name,
+        raw_shape=tuple(arch.input.shape) if arch is not None else None,
+    )
+    write_plan(overlay_plan(board, geometry), out_dir)
+    return report

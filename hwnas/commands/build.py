@@ -1,4 +1,6 @@
-"""``hwnas build``: lower a spec (or reuse a run folder's lowering) and generate the HLS project."""
+"""``hwnas build``: lower a spec (or reuse a run folder's lowering) and write the board project:
+the HLS C++ accelerator, the Vitis HLS / Vivado scripts for a PYNQ overlay and the PYNQ driver; or,
+with ``--backend finn``, a folder for FINN's own build flow."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ DEFAULT_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "build", help="generate the HLS C++ accelerator (and C-simulate it with --csim N)"
+        "build",
+        help="write the board project: HLS C++ accelerator, bitstream scripts, PYNQ driver (or a FINN build folder)",
     )
     parser.add_argument("source", type=Path, help="ARCH.yaml, or a run folder holding dataflow.onnx")
     parser.add_argument("--board", required=True, help="board name or YAML file")
@@ -20,17 +23,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--checkpoint", type=Path, help="trained model.pt (default: freshly initialised)")
     parser.add_argument("--csim", type=int, default=0, metavar="N", help="C-simulate N test images")
+    parser.add_argument(
+        "--backend", choices=("hls", "finn"), default="hls",
+        help="hls (default): hwnas's HLS accelerator and overlay project; finn: QONNX model, folding and "
+        "finn-plus build config for FINN's flow",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from hwnas.arch.spec import load_arch
     from hwnas.board import load_board
-    from hwnas.codegen.project import build_project
     from hwnas.errors import UserError
 
     if args.csim < 0:
         raise UserError("--csim takes a non-negative number of images")
+    if args.backend == "finn" and args.csim:
+        raise UserError("--csim C-simulates hwnas's HLS accelerator; it does not apply to --backend finn")
     board = load_board(args.board)
     if args.source.is_dir():
         run_dir = args.source
@@ -50,13 +59,24 @@ def run(args: argparse.Namespace) -> int:
         torch_model, arch = load_checkpoint(run_dir / "model.pt")
     elif args.csim:
         raise UserError(f"{run_dir} holds no model.pt; --csim needs the lowered model to compare with")
-    hls_dir = args.out / "hls"
+    design = arch.name if arch is not None else run_dir.name
+
+    if args.backend == "finn":
+        from hwnas.codegen.finn_export import CONFIG, MODEL, write_finn_project
+
+        finn_dir = args.out / "finn"
+        write_finn_project(run_dir, board=board, out_dir=finn_dir, design=design)
+        print(f"FINN build folder: {finn_dir} (cd {finn_dir} && finn build {CONFIG} {MODEL})")
+        return 0
+
+    from hwnas.codegen.project import build_board_project
+
     fashion_mnist = Path(os.environ.get("HWNAS_FASHION_MNIST", DEFAULT_FASHION_MNIST))
-    report = build_project(
-        run_dir / "dataflow.onnx", board=board, out_dir=hls_dir, arch=arch, torch_model=torch_model,
+    report = build_board_project(
+        run_dir / "dataflow.onnx", board=board, out_dir=args.out, arch=arch, torch_model=torch_model,
         csim=args.csim, fashion_mnist_dir=fashion_mnist,
     )
-    print(f"HLS project: {hls_dir} (make csim | make hls)")
+    print(f"project for {board.name}: {args.out} (make csim | make hls-ip | make bitstream; driver in {args.out / 'driver'})")
     if report is not None:
         print(f"C-simulation of {report.images} {report.source}:")
         print(f"  agrees with FINN's execution of dataflow.onnx on {report.finn_agree}/{report.finn_images}")
