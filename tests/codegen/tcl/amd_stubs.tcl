@@ -79,6 +79,14 @@ proc amd {name args} {
             stand_in [file join $ip_dir component.xml]
             set state(exported_ip) [list $ip_dir [join [list [option $args -vendor] [option $args -library] [option $args -ipname] [option $args -version]] :]]
         }
+        create_project {
+            lassign [positional $args] state(vivado_name) vivado_dir
+            set state(vivado_dir) [file normalize $vivado_dir]
+        }
+        generate_target {
+            # the hardware handoff, where Vivado 2020.2 and newer write it
+            stand_in [file join $state(vivado_dir) $state(vivado_name).gen sources_1 bd $state(bd) hw_handoff $state(bd).hwh]
+        }
         get_board_parts { return [lindex [positional $args] 0] }
         current_project { return project }
         current_fileset { return sources_1 }
@@ -114,19 +122,23 @@ proc amd {name args} {
             return $pin
         }
         get_files {
-            if {[lsearch -exact $args -of_objects] >= 0} {
-                return [stand_in [file join build gen $state(bd) hw_handoff [lindex [positional $args] 0]]]
-            }
-            return [file normalize [file join build gen $state(bd) [lindex [positional $args] 0]]]
+            return [file normalize [file join $state(vivado_dir) $state(vivado_name).srcs sources_1 bd $state(bd) [lindex [positional $args] 0]]]
         }
-        make_wrapper { return [stand_in [file join build gen $state(bd) hdl $state(bd)_wrapper.v]] }
+        make_wrapper {
+            return [stand_in [file join $state(vivado_dir) $state(vivado_name).gen sources_1 bd $state(bd) hdl $state(bd)_wrapper.v]]
+        }
         get_runs { return [lindex [positional $args] 0] }
-        launch_runs { stand_in [file join build runs [lindex [positional $args] 0] $state(bd)_wrapper.bit] }
+        launch_runs {
+            stand_in [file join $state(vivado_dir) $state(vivado_name).runs [lindex [positional $args] 0] $state(bd)_wrapper.bit]
+        }
         get_property {
             lassign [positional $args] property object
             switch -- $property {
                 PROGRESS { return 100% }
-                DIRECTORY { return [file normalize [file join build runs $object]] }
+                DIRECTORY {
+                    if {$object eq "project"} { return $state(vivado_dir) }
+                    return [file join $state(vivado_dir) $state(vivado_name).runs $object]
+                }
             }
             return {}
         }
