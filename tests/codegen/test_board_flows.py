@@ -44,6 +44,8 @@ def test_flow_scripts_run_with_the_boards_part_clock_and_files(tmp_path, board_n
     for script in ("scripts/export_ip.tcl", "scripts/bitstream.tcl", "scripts/block_design.tcl"):
         assert script in makefile and (project / script).is_file()
     assert runs["scripts/export_ip.tcl"]["calls"][-1] == ["exit"]
+    readme = (project / "README.md").read_text()
+    assert "2022.2 or newer" in readme and "make bitstream" in readme and "python3 run.py validate" in readme
 
 
 @needs_tclsh
