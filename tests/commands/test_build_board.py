@@ -20,8 +20,6 @@ from hwnas.board import load_board
 from tests.codegen.amd_tcl import check_board_scripts, tclsh
 from tests.conftest import REPO, run_cli
 
-pytestmark = pytest.mark.slow
-
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 TEST_IMAGES = FASHION_MNIST / "t10k-images-idx3-ubyte.gz"
 TEST_LABELS = FASHION_MNIST / "t10k-labels-idx1-ubyte.gz"
