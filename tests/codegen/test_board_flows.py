@@ -38,7 +38,6 @@ def _project(tmp_path, board_name):
 def test_flow_scripts_run_with_the_boards_part_clock_and_files(tmp_path, board_name):
     board, project, _ = _project(tmp_path, board_name)
     runs = check_board_scripts(project, tmp_path / "scratch", board)
-    assert "zynq_ultra_ps_e" in (project / "scripts" / "block_design.tcl").read_text() or board.family == "zynq-7000"
     makefile = (project / "Makefile").read_text()
     assert "bitstream:" in makefile
     for script in ("scripts/export_ip.tcl", "scripts/bitstream.tcl", "scripts/block_design.tcl"):
