@@ -60,6 +60,21 @@ def test_tcl_check_catches_a_missing_source_and_a_wrong_ip_repository(tmp_path):
         check_board_scripts(project, tmp_path / "scratch2", board)
 
 
+def test_make_bitstream_runs_vitis_hls_then_vivado_on_the_generated_scripts(tmp_path):
+    """`make -n`: the prerequisites all exist (make stops on a missing one) and the commands are
+    the HLS export, then Vivado in batch mode."""
+    import subprocess
+
+    _, project, _ = _project(tmp_path, "kv260")
+    result = subprocess.run(["make", "-n", "bitstream"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    commands = [line for line in result.stdout.splitlines() if line.startswith(("vitis_hls", "vivado"))]
+    assert commands == [
+        "vitis_hls -f scripts/export_ip.tcl",
+        "vivado -mode batch -nojournal -log build/vivado.log -source scripts/bitstream.tcl",
+    ]
+
+
 def test_driver_packs_what_the_hls_generator_encodes(tmp_path):
     """The driver's bytes, read back as stream words, give the element codes the C-simulation's
     text input holds for the same images."""
