@@ -6,10 +6,10 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from hwnas.errors import UserError
 from hwnas.resources import data_dir
+from hwnas.userfiles import read_yaml
 
 RESOURCE_KINDS = ("lut", "ff", "bram18", "uram", "dsp")
 LIMITED_KINDS = ("lut", "bram18", "uram", "dsp")
@@ -67,13 +67,7 @@ def load_board(name_or_path: str, *, clock_mhz: float | None = None) -> Board:
                 f"unknown board {name_or_path!r}; known boards: {', '.join(known_boards())} "
                 "(or give the path to a board YAML file)"
             )
-    elif not path.is_file():
-        raise UserError(f"board file not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise UserError(f"board file {path} is not valid YAML: {str(exc).splitlines()[0]}") from None
-    return board_from_dict(raw, source=str(path)).with_clock(clock_mhz)
+    return board_from_dict(read_yaml(path, what="board file"), source=str(path)).with_clock(clock_mhz)
 
 
 def board_from_dict(raw: object, *, source: str = "<dict>") -> Board:

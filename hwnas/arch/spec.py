@@ -286,14 +286,9 @@ def _infer_shapes(arch: Arch, *, source: str = "spec") -> list[LayerShape]:
 
 
 def load_arch(path: str | Path) -> Arch:
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"architecture spec not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
-    return arch_from_dict(raw, source=str(path))
+    from hwnas.userfiles import read_yaml
+
+    return arch_from_dict(read_yaml(path, what="architecture spec"), source=str(path))
 
 
 def save_arch(arch: Arch, path: str | Path) -> Path:

@@ -11,6 +11,7 @@ from hwnas.cost.fold import UNFOLDED, NodeFold
 from hwnas.cost.node_cost import legal
 from hwnas.cost.nodes import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
 from hwnas.errors import UserError
+from hwnas.userfiles import read_json
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,7 @@ def write_finn_config(folding: Folding, hw_nodes: tuple[HwNode, ...], path: str 
 
 def read_finn_config(path: str | Path, hw_nodes: tuple[HwNode, ...]) -> Folding:
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"folding config not found: {path}")
-    try:
-        config = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path} is not valid JSON: {exc}") from None
+    config = read_json(path, what="folding config")
     if not isinstance(config, dict):
         raise UserError(f"{path}: expected a JSON object of node name -> attributes")
     return Folding.from_finn_config(config, hw_nodes, source=str(path))

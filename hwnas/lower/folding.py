@@ -6,12 +6,12 @@ hwnas's resource-aware optimiser (``hwnas.cost``) for the cheapest folding that 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from hwnas.arch.spec import Arch
 from hwnas.board import Board
 from hwnas.errors import UserError
+from hwnas.userfiles import read_json
 
 # Node attributes a folding file may set; those listed in FOLDING_DIVISORS must divide a dimension.
 FOLDING_ATTRS = (
@@ -51,12 +51,7 @@ def choose_folding(model, board: Board, *, arch: Arch | None = None, folding: Pa
 
 def load_folding_file(path: Path) -> dict:
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"folding file not found: {path}")
-    try:
-        config = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise UserError(f"folding file {path} is not valid JSON: {exc}") from None
+    config = read_json(path, what="folding file")
     if not isinstance(config, dict) or not all(isinstance(v, dict) for v in config.values()):
         raise UserError(f"folding file {path}: expected FINN's folding_config format, {{node name: {{attribute: value}}}}")
     return config

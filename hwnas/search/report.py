@@ -42,6 +42,15 @@ def plot_points(outcome, settings) -> dict:
     }
 
 
+def training_note(budget) -> str:
+    """How the chosen network and the references were trained, in words, so the comparison is fair to read."""
+    refs = f"The references were trained from scratch for {budget.final_epochs} epochs on the same images"
+    if budget.final_from == "inherited":
+        return (f"{refs}; the chosen network was fine-tuned for {budget.final_epochs} epochs from the weights it "
+                f"inherits from the supernet (itself trained {budget.supernet_epochs} epochs), so it has seen more training.")
+    return f"{refs}, and so was the chosen network (same recipe, epochs and data)."
+
+
 def write_search_report(outcome, settings, path: Path) -> Path:
     context = {
         "settings": settings.identity(),
@@ -53,6 +62,7 @@ def write_search_report(outcome, settings, path: Path) -> Path:
         "agreement": outcome.agreement,
         "seconds": outcome.seconds,
         "plot": plot_points(outcome, settings),
+        "training": training_note(settings.budget),
     }
     path.write_text(render_template("search.html.j2", context))
     return path

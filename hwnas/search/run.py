@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -261,7 +260,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
 
 def _train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *, init, log) -> Candidate:
     from hwnas.data import Split
-    from hwnas.model import load_checkpoint, prepare_input
+    from hwnas.model import load_checkpoint
     from hwnas.train import TrainConfig, train
     from hwnas.train.loop import evaluate
     from hwnas.train.device import resolve_device
@@ -284,7 +283,6 @@ def _train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *
 def _lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Path, *, log) -> float:
     """Lower the chosen network at the requested rate and check FINN's execution of the lowered
     graph against the trained model on test images."""
-    import shutil
 
     import torch
 

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from hwnas.arch.spec import Arch, Conv, ImageInput, Linear, MaxPool
+from hwnas.arch.spec import Conv, Linear, MaxPool
 from hwnas.search.space import ConvSpace, ExtremeChoices, RandomChoices, SearchSpace
 
 
