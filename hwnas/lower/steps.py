@@ -168,14 +168,16 @@ def minimize_bit_width(model, ctx: LowerContext):
     from finn.transformation.streamline.round_thresholds import RoundAndClipThresholds
     from qonnx.transformation.infer_datatypes import InferDataTypes
 
-    from hwnas.lower.thresholds import clip_unreachable_thresholds
+    from hwnas.lower.thresholds import clip_unreachable_thresholds, widen_xnor_accumulators
 
     # finn-plus moved RoundAndClipThresholds out of Streamline(); the order follows its builder's
-    # _minimize_bit_width, with hwnas's clipping of unreachable thresholds first (see thresholds.py)
+    # _minimize_bit_width, with hwnas's two XNOR fixes (see thresholds.py): clipping unreachable
+    # thresholds first, widening XNOR accumulators to [0, MW] before thresholds are clipped to them
     model, _ = clip_unreachable_thresholds(model)
+    model = model.transform(MinimizeWeightBitWidth()).transform(MinimizeAccumulatorWidth())
+    model, _ = widen_xnor_accumulators(model)
     for transformation in (
-        MinimizeWeightBitWidth(), MinimizeAccumulatorWidth(), InferDataTypes(),
-        RoundAndClipThresholds(), InferDataTypes(), MinimizeWeightBitWidth(), InferDataTypes(),
+        InferDataTypes(), RoundAndClipThresholds(), InferDataTypes(), MinimizeWeightBitWidth(), InferDataTypes(),
     ):
         model = model.transform(transformation)
     return model
