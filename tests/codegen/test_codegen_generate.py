@@ -9,7 +9,7 @@ from hwnas.codegen.generate import generate
 from hwnas.codegen.layers import signed_bits
 from hwnas.codegen.plan import Plan, write_plan
 from hwnas.errors import UserError
-from tests.finn_graphs import build_graph
+from tests.codegen.finn_graphs import build_graph
 
 
 def _small_graph():
