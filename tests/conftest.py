@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from hwnas.codegen.project import FASHION_MNIST_TEST_IMAGES
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_ARCHS = sorted((REPO / "examples" / "archs").glob("*.yaml"))
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 needs_fashion_mnist = pytest.mark.skipif(
-    not (FASHION_MNIST / "t10k-images-idx3-ubyte.gz").is_file(),
+    not (FASHION_MNIST / FASHION_MNIST_TEST_IMAGES).is_file(),
     reason="Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)",
 )
 # the target of the trained TFC's lowering with hwnas's folding optimiser

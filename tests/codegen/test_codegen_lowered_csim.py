@@ -25,15 +25,11 @@ pytestmark = pytest.mark.slow
 IMAGES = 100
 
 
-def _csim_and_check(lowered, arch, tmp_path, *, model=None, finn_images=None):
-    """C-simulate the lowered design on IMAGES images; every one must agree with the model and FINN.
-
-    ``lowered``: a LowerResult, or a run folder of `hwnas lower`; ``model``: the lowered model's own
-    checkpoint unless given.
-    """
+def _csim_and_check(run, arch, tmp_path, *, model=None, finn_images=None):
+    """C-simulate the design lowered into the folder ``run`` on IMAGES images; every one must agree
+    with the model (the run's own model.pt unless given) and with FINN."""
     from hwnas.model import load_checkpoint
 
-    run = getattr(lowered, "out_dir", lowered)
     if model is None:
         model, _ = load_checkpoint(run / "model.pt")
     report = build_project(
@@ -59,7 +55,7 @@ def test_trained_tfc(trained_tfc, tmp_path, kind):
     fold = folding(arch, kind)
     lowered = lower_at(arch, tmp_path / "run", fold=fold, checkpoint=checkpoint)
     assert _mvau_folds(lowered) == {name: (f.pe, f.simd) for name, f in fold.nodes.items() if name.startswith("MVAU")}
-    report = _csim_and_check(lowered, arch, tmp_path, model=model)
+    report = _csim_and_check(lowered.out_dir, arch, tmp_path, model=model)
     assert "Fashion-MNIST" in report.source
 
 
@@ -72,19 +68,21 @@ def test_trained_tfc_at_the_optimisers_folding(trained_tfc, trained_tfc_at_fps, 
     folds = _mvau_folds(trained_tfc_at_fps)
     assert folds == {name: (chosen.of(name).pe, chosen.of(name).simd) for name in folds}
     assert set(folds.values()) != {(1, 1)}
-    _csim_and_check(trained_tfc_at_fps, arch, tmp_path, model=model)
+    _csim_and_check(trained_tfc_at_fps.out_dir, arch, tmp_path, model=model)
 
 
 def test_sfc_uneven_folding(tmp_path):
     arch = load_arch(REPO / "examples" / "archs" / "sfc-w1a1.yaml")
-    _csim_and_check(lower_at(arch, tmp_path / "run", fold=folding(arch, "uneven")), arch, tmp_path)
+    lowered = lower_at(arch, tmp_path / "run", fold=folding(arch, "uneven"))
+    _csim_and_check(lowered.out_dir, arch, tmp_path)
 
 
 @pytest.mark.parametrize("seed", [3, 4])
 def test_random_mlp_spec(tmp_path, seed):
     rng = np.random.default_rng(seed)
     arch = random_arch(rng, kind="mlp", name=f"random{seed}")
-    _csim_and_check(lower_at(arch, tmp_path / "run", fold=folding(arch, "random", rng), seed=seed), arch, tmp_path)
+    lowered = lower_at(arch, tmp_path / "run", fold=folding(arch, "random", rng), seed=seed)
+    _csim_and_check(lowered.out_dir, arch, tmp_path)
 
 
 # seed 13: 8-bit image input; seed 17: bipolar image input (1 bit, through im2col and a max pool)
@@ -93,7 +91,8 @@ def test_random_conv_spec(tmp_path, seed, input_bits):
     rng = np.random.default_rng(seed)
     arch = random_arch(rng, kind="conv", name=f"randomconv{seed}")
     assert arch.input.bits == input_bits
-    _csim_and_check(lower_at(arch, tmp_path / "run", fold=folding(arch, "random", rng), seed=seed), arch, tmp_path)
+    lowered = lower_at(arch, tmp_path / "run", fold=folding(arch, "random", rng), seed=seed)
+    _csim_and_check(lowered.out_dir, arch, tmp_path)
 
 
 def test_random_conv_spec_at_the_optimisers_folding(tmp_path):
@@ -104,7 +103,7 @@ def test_random_conv_spec_at_the_optimisers_folding(tmp_path):
     fps = 4 * estimate(arch, Folding(), load_board(BOARD)).fps
     lowered = lower_at(arch, tmp_path / "run", fps=fps, seed=19)
     assert set(_mvau_folds(lowered).values()) != {(1, 1)}
-    _csim_and_check(lowered, arch, tmp_path)
+    _csim_and_check(lowered.out_dir, arch, tmp_path)
 
 
 def test_cnv_at_finn_examples_folding(cnv_cli_run, tmp_path):
