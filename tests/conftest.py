@@ -5,8 +5,17 @@ from pathlib import Path
 
 import pytest
 
+from hwnas.codegen.project import FASHION_MNIST_TEST_IMAGES
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_ARCHS = sorted((REPO / "examples" / "archs").glob("*.yaml"))
+FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
+needs_fashion_mnist = pytest.mark.skipif(
+    not (FASHION_MNIST / FASHION_MNIST_TEST_IMAGES).is_file(),
+    reason="Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)",
+)
+# the target of the trained TFC's lowering with hwnas's folding optimiser
+TFC_FPS = 20_000
 
 
 @pytest.fixture
@@ -32,3 +41,22 @@ def cnv_cli_run(tmp_path_factory):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return out, result
+
+
+@pytest.fixture(scope="session")
+def trained_tfc(tmp_path_factory):
+    """``(arch, model, checkpoint)``: TFC trained briefly on Fashion-MNIST, shared by the tests that lower it."""
+    from hwnas.model import save_checkpoint
+    from tests.codegen.lowered import train_tfc
+
+    arch, model = train_tfc(FASHION_MNIST)
+    return arch, model, save_checkpoint(model, arch, tmp_path_factory.mktemp("tfc") / "trained.pt")
+
+
+@pytest.fixture(scope="session")
+def trained_tfc_at_fps(trained_tfc, tmp_path_factory):
+    """``hwnas.lower`` of the trained TFC for ``TFC_FPS``: the folding hwnas's optimiser picks."""
+    from tests.codegen.lowered import lower_at
+
+    arch, _, checkpoint = trained_tfc
+    return lower_at(arch, tmp_path_factory.mktemp("tfc-fps") / "run", fps=TFC_FPS, checkpoint=checkpoint)

@@ -204,6 +204,9 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
     """
     from qonnx.custom_op.registry import getCustomOp
 
+    from hwnas.codegen.popcount import widen_popcount_outputs
+
+    model = widen_popcount_outputs(model)
     graph = model.graph
     if len(graph.input) != 1 or len(graph.output) != 1:
         raise UserError("the dataflow graph must have one input and one output stream")

@@ -8,7 +8,7 @@ import pytest
 
 from hwnas.codegen.packing import pack_words, unpack_words
 from hwnas.codegen.params import mvau_weight_words, threshold_table
-from tests.hls_harness import HarnessRunner, hex_tokens
+from tests.codegen.hls_harness import HarnessRunner, hex_tokens
 
 pytestmark = pytest.mark.slow
 

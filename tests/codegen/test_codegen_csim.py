@@ -13,7 +13,7 @@ import pytest
 from hwnas.codegen.csim import ap_types_include_dir, run_csim
 from hwnas.codegen.generate import generate
 from hwnas.codegen.plan import write_plan
-from tests.finn_graphs import build_graph, finn_classes, random_inputs
+from tests.codegen.finn_graphs import build_graph, finn_classes, random_inputs
 
 IMAGES = 100
 

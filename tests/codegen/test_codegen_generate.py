@@ -9,7 +9,7 @@ from hwnas.codegen.generate import generate
 from hwnas.codegen.layers import signed_bits
 from hwnas.codegen.plan import Plan, write_plan
 from hwnas.errors import UserError
-from tests.finn_graphs import build_graph
+from tests.codegen.finn_graphs import build_graph
 
 
 def _small_graph():
@@ -81,3 +81,26 @@ def test_signed_bits():
     assert signed_bits(-8, 7) == 4
     assert signed_bits(-9, 7) == 5
     assert signed_bits(0, 785) == 11
+
+
+def test_popcount_output_too_narrow_for_its_type_is_widened():
+    """FINN can declare an XNOR classifier's output narrower than its popcount (see hwnas.codegen.popcount);
+    the generated design then carries it, and LabelSelect reads it, in a type that holds 0..MW."""
+    from qonnx.core.datatype import DataType
+    from qonnx.custom_op.registry import getCustomOp
+
+    from hwnas.codegen.popcount import widen_popcount_outputs
+
+    steps = [("mvau", (8, 2, 4), {}), ("mvau", (4, 2, 2), {"activation": False}), ("label_select", (2,), {})]
+    model = build_graph((1, 16), "BINARY", steps, seed=3)  # the classifier: MW = 8, declared UINT4 (0..15)
+    assert widen_popcount_outputs(model) is model
+    classifier, label_select = model.graph.node[1:]
+    getCustomOp(classifier).set_nodeattr("outputDataType", "INT4")  # what FINN declares for a lopsided column
+    getCustomOp(label_select).set_nodeattr("inputDataType", "INT4")
+    model.set_tensor_datatype(classifier.output[0], DataType["INT4"])
+    widened = widen_popcount_outputs(model)
+    assert getCustomOp(widened.graph.node[1]).get_output_datatype() == DataType["INT5"]  # -8..8
+    assert getCustomOp(widened.graph.node[2]).get_input_datatype() == DataType["INT5"]
+    assert getCustomOp(model.graph.node[1]).get_output_datatype() == DataType["INT4"]  # the caller's graph is kept
+    top = _generate(model).files["hwnas_top.cpp"]
+    assert "hwnas::label_select<4, 2, 5, true" in top
