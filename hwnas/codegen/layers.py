@@ -204,9 +204,10 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
     """
     from qonnx.custom_op.registry import getCustomOp
 
-    from hwnas.codegen.popcount import widen_popcount_outputs
+    from hwnas.lower.thresholds import widened_for_popcounts
 
-    model = widen_popcount_outputs(model)
+    # graphs lowered elsewhere (or before hwnas widened them) may still carry FINN's narrow type
+    model = widened_for_popcounts(model)
     graph = model.graph
     if len(graph.input) != 1 or len(graph.output) != 1:
         raise UserError("the dataflow graph must have one input and one output stream")

@@ -68,8 +68,10 @@ def widen_xnor_accumulators(model):
         if inst.get_nodeattr("binaryXnorMode") != 1:
             continue
         mw = inst.get_nodeattr("MW")
-        current = DataType[inst.get_nodeattr("accDataType")]
-        if current.min() <= 0 and current.max() >= mw:
+        typed = [DataType[inst.get_nodeattr("accDataType")]]
+        if inst.get_nodeattr("noActivation") == 1:
+            typed.append(DataType[inst.get_nodeattr("outputDataType")])
+        if all(t.min() <= 0 and t.max() >= mw for t in typed):
             continue
         bits = math.ceil(math.log2(mw + 1))
         if inst.get_nodeattr("noActivation") == 1 and not model.find_direct_successors(node):
@@ -81,3 +83,13 @@ def widen_xnor_accumulators(model):
             model.set_tensor_datatype(node.output[0], acc)
         changed += 1
     return model, changed
+
+
+def widened_for_popcounts(model):
+    """``model`` itself when every XNOR MVAU's types hold its popcount, else a widened copy (the
+    caller's graph is left as it is), with the data types downstream inferred again."""
+    from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.transformation.infer_datatypes import InferDataTypes
+
+    copy, changed = widen_xnor_accumulators(ModelWrapper(model.model.__deepcopy__()))
+    return copy.transform(InferDataTypes()) if changed else model

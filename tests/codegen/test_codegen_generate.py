@@ -84,12 +84,13 @@ def test_signed_bits():
 
 
 def test_popcount_output_too_narrow_for_its_type_is_widened():
-    """FINN can declare an XNOR classifier's output narrower than its popcount (see hwnas.codegen.popcount);
-    the generated design then carries it, and LabelSelect reads it, in a type that holds 0..MW."""
+    """FINN can declare an XNOR classifier's output narrower than its popcount (see
+    hwnas.lower.thresholds); the generated design then carries it, and LabelSelect reads it, in a
+    type that holds 0..MW."""
     from qonnx.core.datatype import DataType
     from qonnx.custom_op.registry import getCustomOp
 
-    from hwnas.codegen.popcount import widen_popcount_outputs
+    from hwnas.lower.thresholds import widened_for_popcounts as widen_popcount_outputs
 
     steps = [("mvau", (8, 2, 4), {}), ("mvau", (4, 2, 2), {"activation": False}), ("label_select", (2,), {})]
     model = build_graph((1, 16), "BINARY", steps, seed=3)  # the classifier: MW = 8, declared UINT4 (0..15)
@@ -99,8 +100,8 @@ def test_popcount_output_too_narrow_for_its_type_is_widened():
     getCustomOp(label_select).set_nodeattr("inputDataType", "INT4")
     model.set_tensor_datatype(classifier.output[0], DataType["INT4"])
     widened = widen_popcount_outputs(model)
-    assert getCustomOp(widened.graph.node[1]).get_output_datatype() == DataType["INT5"]  # -8..8
-    assert getCustomOp(widened.graph.node[2]).get_input_datatype() == DataType["INT5"]
+    assert getCustomOp(widened.graph.node[1]).get_output_datatype() == DataType["UINT4"]  # 0..8
+    assert getCustomOp(widened.graph.node[2]).get_input_datatype() == DataType["UINT4"]
     assert getCustomOp(model.graph.node[1]).get_output_datatype() == DataType["INT4"]  # the caller's graph is kept
     top = _generate(model).files["hwnas_top.cpp"]
-    assert "hwnas::label_select<4, 2, 5, true" in top
+    assert "hwnas::label_select<4, 2, 4, false" in top  # unsigned 4 bits hold 0..8
