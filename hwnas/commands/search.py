@@ -63,4 +63,7 @@ def run(args: argparse.Namespace) -> int:
     for ref in outcome.references:
         fit = "fits" if ref.fits else "does not fit"
         print(f"reference {ref.arch.name}: test accuracy {ref.test_accuracy:.2%}, {ref.lut:,} LUT, {ref.bram18} BRAM18 ({fit})")
+    for ref, found in outcome.matched:
+        print(f"within {ref.arch.name}'s {ref.lut:,} LUT: {found.arch.name} test accuracy {found.test_accuracy:.2%}, "
+              f"{found.lut:,} LUT, {found.bram18} BRAM18 (reference {ref.test_accuracy:.2%})")
     return 0

@@ -63,6 +63,7 @@ def write_search_report(outcome, settings, path: Path) -> Path:
         "seconds": outcome.seconds,
         "plot": plot_points(outcome, settings),
         "training": training_note(settings.budget),
+        "matched": outcome.matched,
     }
     path.write_text(render_template("search.html.j2", context))
     return path

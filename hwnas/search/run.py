@@ -72,6 +72,7 @@ class SearchOutcome:
     references: list[Candidate]
     agreement: float  # share of checked test images where the lowered graph agrees with the model
     seconds: float
+    matched: list[tuple[Candidate, Candidate]]  # (reference, best searched network within its LUTs)
 
 
 def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, budget: Budget) -> SearchSpace:
@@ -226,9 +227,12 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
 
     from hwnas.arch.spec import arch_from_dict
 
-    chosen = sorted(front, key=lambda t: -t.values[0])[: budget.final_candidates]
-    candidates = []
-    for trial in chosen:
+    trained: dict[int, Candidate] = {}
+
+    def train_trial(trial) -> Candidate:
+        """Train one Pareto point (once per run folder: a second call, or a rerun, resumes it)."""
+        if trial.number in trained:
+            return trained[trial.number]
         arch = arch_from_dict(trial.user_attrs["arch"], source=f"trial {trial.number}")
         arch = Arch(f"searched-t{trial.number}", arch.input, arch.classes, arch.layers)
         init = None
@@ -239,8 +243,11 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
             model, _ = subnet_model(supernet, json.loads(trial.user_attrs["point_key"]), calib)
             (out_dir / "candidates").mkdir(exist_ok=True)
             init = save_checkpoint(model, arch, out_dir / "candidates" / f"t{trial.number}-inherited.pt")
-        candidates.append(_train_candidate(arch, dataset, settings, out_dir / "candidates" / f"t{trial.number}",
-                                           train_index, val_index, init=init, log=log))
+        trained[trial.number] = _train_candidate(arch, dataset, settings, out_dir / "candidates" / f"t{trial.number}",
+                                                 train_index, val_index, init=init, log=log)
+        return trained[trial.number]
+
+    candidates = [train_trial(t) for t in sorted(front, key=lambda t: -t.values[0])[: budget.final_candidates]]
     best = max(candidates, key=lambda c: c.val_accuracy)
 
     references = []
@@ -248,8 +255,16 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         ref_dir = settings.cache_dir / "references" / f"{settings.dataset}-{budget.name}-seed{settings.seed}" / ref.name
         references.append(_train_candidate(ref, dataset, settings, ref_dir, train_index, val_index, init=None, log=log))
 
+    # The comparison at matched cost: for each reference that fits, the Pareto point the search
+    # ranks highest among those using no more LUTs than that reference, trained the same way.
+    matched = []
+    for ref in references:
+        within = [t for t in front if t.user_attrs["lut"] <= ref.lut]
+        if ref.fits and within:
+            matched.append((ref, train_trial(max(within, key=lambda t: t.values[0]))))
+
     agreement = _lower_best(best, dataset, settings, out_dir / "best", log=log)
-    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started)
+    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started, matched)
     _write_summary(outcome, settings)
     from hwnas.search.report import write_search_report
 
@@ -328,5 +343,6 @@ def _write_summary(outcome: SearchOutcome, settings: SearchSettings) -> None:
         "settings": settings.identity(), "budget": settings.budget.to_dict(), "seconds": round(outcome.seconds, 1),
         "best": row(outcome.best), "references": [row(r) for r in outcome.references],
         "lowering_agreement": outcome.agreement,
+        "matched_luts": [{"reference": row(ref), "searched": row(found)} for ref, found in outcome.matched],
     }
     (outcome.out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")

@@ -57,6 +57,11 @@ def test_search_writes_every_output_and_the_best_fits(first_run):
     assert pareto and all(p["fps"] >= 20_000 for p in pareto)
     assert yaml.safe_load((run / "best" / "arch.yaml").read_text())["layers"] == best.arch.to_dict()["layers"]
     assert [r.arch.name for r in outcome.references] == ["tfc-w1a1", "sfc-w1a1", "lfc-w1a1"]
+    summary = json.loads((run / "summary.json").read_text())
+    for pair in summary["matched_luts"]:  # within each fitting reference's LUTs, a trained searched network
+        assert pair["reference"]["fits"] and pair["searched"]["lut"] <= pair["reference"]["lut"]
+        assert 0 < pair["searched"]["test_accuracy"] <= 1
+    assert len(summary["matched_luts"]) == len(outcome.matched) >= 1
     html = (run / "report.html").read_text()
     assert "<svg" in html and "tfc-w1a1" in html and best.arch.name in html
 
