@@ -14,7 +14,7 @@ from hwnas.codegen.generate import generate
 from hwnas.codegen.overlay import driver_geometry, overlay_plan
 from hwnas.codegen.plan import write_plan
 from tests.codegen.amd_tcl import check_board_scripts, tclsh
-from tests.finn_graphs import build_graph
+from tests.codegen.finn_graphs import build_graph
 
 needs_tclsh = pytest.mark.skipif(tclsh() is None, reason="tclsh not on PATH (Debian: apt-get install tcl)")
 
