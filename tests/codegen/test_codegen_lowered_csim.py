@@ -113,3 +113,14 @@ def test_cnv_at_finn_examples_folding(cnv_cli_run, tmp_path):
 
     run, _ = cnv_cli_run
     _csim_and_check(run, load_arch(REPO / "examples" / "archs" / "cnv-w1a1.yaml"), tmp_path, finn_images=10)
+
+
+def test_cnv_at_the_optimisers_folding(tmp_path):
+    """CNV-w1a1 folded by hwnas's optimiser for 1,000 fps on pynq-z2 (a second CNV folding, unlike
+    finn-examples' one): C-sim vs the Brevitas model on 100 images, vs FINN on 5 of them."""
+    from hwnas.arch.spec import load_arch
+
+    arch = load_arch(REPO / "examples" / "archs" / "cnv-w1a1.yaml")
+    lowered = lower_at(arch, tmp_path / "run", fps=1_000, seed=2)
+    assert _mvau_folds(lowered) != {n: (1, 1) for n in _mvau_folds(lowered)}
+    _csim_and_check(lowered.out_dir, arch, tmp_path, finn_images=5)
