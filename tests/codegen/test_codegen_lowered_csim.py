@@ -77,6 +77,14 @@ def test_sfc_uneven_folding(tmp_path):
     _csim_and_check(lowered.out_dir, arch, tmp_path)
 
 
+def test_sfc_at_the_optimisers_folding(tmp_path):
+    """SFC-w1a1 folded by hwnas's optimiser for 50,000 fps on pynq-z2."""
+    arch = load_arch(REPO / "examples" / "archs" / "sfc-w1a1.yaml")
+    lowered = lower_at(arch, tmp_path / "run", fps=50_000, seed=1)
+    assert set(_mvau_folds(lowered).values()) != {(1, 1)}
+    _csim_and_check(lowered.out_dir, arch, tmp_path)
+
+
 @pytest.mark.parametrize("seed", [3, 4])
 def test_random_mlp_spec(tmp_path, seed):
     rng = np.random.default_rng(seed)
