@@ -8,7 +8,14 @@ from hwnas.cost.fold import NodeFold
 from hwnas.cost.folding import Folding, read_finn_config, write_finn_config
 from hwnas.cost.network import NetworkEstimate, NodeEstimate, estimate
 from hwnas.cost.nodes import hardware_nodes
-from hwnas.cost.optimise import FoldingPlan, cheapest_folding, finn_folding_config, optimise_folding, plan_folding
+from hwnas.cost.optimise import (
+    FoldingPlan,
+    cheapest_folding,
+    finn_folding_config,
+    optimise_folding,
+    plan_folding,
+    reachable_fps,
+)
 
 __all__ = [
     "Folding",
@@ -22,6 +29,7 @@ __all__ = [
     "hardware_nodes",
     "optimise_folding",
     "plan_folding",
+    "reachable_fps",
     "read_finn_config",
     "write_finn_config",
 ]

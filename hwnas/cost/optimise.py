@@ -106,6 +106,13 @@ def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
     )
 
 
+def reachable_fps(arch: Arch, board: Board) -> tuple[float, str]:
+    """The highest frame rate at which ``arch`` still fits ``board``, and what stops it going faster."""
+    hw_nodes = hardware_nodes(arch)
+    units = _units(hw_nodes)
+    return _reachable(arch.name, hw_nodes, units, _best_upto(units, board), board)
+
+
 def _fastest(units) -> int:
     return max(int(u.cycles[0]) for _, u in units)
 

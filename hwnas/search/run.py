@@ -89,24 +89,6 @@ def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, 
     return SearchSpace(ImageInput(c, h, w, 8), classes, conv)
 
 
-def max_fps(arch: Arch, board: Board) -> float:
-    """The highest frame rate at which ``arch`` still fits ``board`` (bisection on the cost model)."""
-    low, high = 0.0, 1.0
-    while judge(arch, board, high).feasible:
-        low, high = high, high * 4
-        if high > 1e12:
-            return low
-    for _ in range(40):
-        mid = (low + high) / 2
-        if judge(arch, board, mid).feasible:
-            low = mid
-        else:
-            high = mid
-        if high - low < 1e-3 * max(high, 1.0):
-            break
-    return low
-
-
 def check_reachable(space: SearchSpace, board: Board, fps: float) -> None:
     """End early, with numbers, when no architecture of the space can work at ``fps`` on ``board``."""
     smallest = space.smallest()
@@ -116,10 +98,13 @@ def check_reachable(space: SearchSpace, board: Board, fps: float) -> None:
             f"({_describe(smallest)}): it does not fit even at 1 fps"
         )
     if not judge(smallest, board, fps).feasible:
-        reachable = max_fps(smallest, board)
+        from hwnas.cost import reachable_fps
+
+        reachable, binding = reachable_fps(smallest, board)
         raise UserError(
             f"no architecture in the space reaches {fps:,.0f} fps on {board.name}: the smallest "
-            f"({_describe(smallest)}) reaches at most {reachable:,.0f} fps there; ask for that or less"
+            f"({_describe(smallest)}) reaches at most {reachable:,.0f} fps there, beyond it {binding} runs out first; "
+            "ask for that or less"
         )
 
 
