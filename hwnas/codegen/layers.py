@@ -204,10 +204,11 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
     """
     from qonnx.custom_op.registry import getCustomOp
 
-    from hwnas.lower.thresholds import widened_for_popcounts
+    from hwnas.lower.spec_types import with_spec_types
 
-    # graphs lowered elsewhere (or before hwnas widened them) may still carry FINN's narrow type
-    model = widened_for_popcounts(model)
+    # graphs lowered elsewhere (or by hwnas before it typed accumulators from the spec) may carry
+    # FINN's weight-based types: an XNOR classifier's output too narrow for its popcount
+    model = with_spec_types(model)
     graph = model.graph
     if len(graph.input) != 1 or len(graph.output) != 1:
         raise UserError("the dataflow graph must have one input and one output stream")

@@ -3,9 +3,9 @@
 This module imports FINN (inside its functions): the tests and benchmarks use it, the cost path
 never does. It builds FINN's generic hardware-layer graph for the node list of a spec, with random
 balanced binary weights standing in for trained ones, and runs FINN's own passes on it:
-SpecializeLayers for the board's part, MinimizeWeightBitWidth and MinimizeAccumulatorWidth (as the
-builder's minimise step does), then ApplyConfig (or SetFolding), res_estimation and
-exp_cycles_per_layer.
+SpecializeLayers for the board's part, MinimizeWeightBitWidth and MinimizeAccumulatorWidth followed
+by hwnas's accumulator types from the spec (as the lowering's minimise step does), then ApplyConfig
+(or SetFolding), res_estimation and exp_cycles_per_layer.
 """
 
 from __future__ import annotations
@@ -38,11 +38,14 @@ def finn_graph(hw_nodes: tuple[HwNode, ...], part: str, *, seed: int = 0):
     from onnx import TensorProto, helper
     from qonnx.core.datatype import DataType
     from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.transformation.infer_datatypes import InferDataTypes
     from qonnx.util.basic import qonnx_make_model
 
     from finn.transformation.fpgadataflow.minimize_accumulator_width import MinimizeAccumulatorWidth
     from finn.transformation.fpgadataflow.minimize_weight_bit_width import MinimizeWeightBitWidth
     from finn.transformation.fpgadataflow.specialize_layers import SpecializeLayers
+
+    from hwnas.lower.spec_types import set_spec_types
 
     rng = np.random.default_rng(seed)
     nodes, value_infos, initializers = [], [], {}
@@ -76,7 +79,8 @@ def finn_graph(hw_nodes: tuple[HwNode, ...], part: str, *, seed: int = 0):
     model = model.transform(SpecializeLayers(part))
     model = model.transform(MinimizeWeightBitWidth())
     model = model.transform(MinimizeAccumulatorWidth())
-    return model
+    model, _ = set_spec_types(model)
+    return model.transform(InferDataTypes())
 
 
 def finn_numbers(model, part: str, *, folding_config: dict | None = None, target_cycles: int | None = None) -> FinnNumbers:

@@ -27,23 +27,29 @@ MAX_AP_INT_WIDTH = 8191
 _LUT_BASE, _LUT_SCALE = 300, 1.1  # FINN-R's fitted constants
 
 
-@lru_cache(maxsize=65536)
-def accumulator_bits(mw: int, mh: int, in_bits: int, weight_bits: int) -> int:
-    """Accumulator width FINN's LUT model charges.
+def spec_accumulator(mw: int, in_bits: int) -> tuple[bool, int]:
+    """(signed, bits) of the accumulator type hwnas's lowering gives an MVAU: a function of the spec.
 
-    FINN charges the smaller of the minimised accumulator type and the data-type bound of
-    arXiv:2301.13376. MinimizeAccumulatorWidth sizes the accumulator from the trained weights: with
-    unsigned inputs up to X_max, a column with p weights of +1 and n of -1 spans -n*X_max..p*X_max.
-    A spec has no weights, so we take them as random signs: the most lopsided of the 2*MH column
-    counts sits about sqrt(2 ln(2*MH)) standard deviations (sqrt(MW)/2) above MW/2.
+    hwnas's weights are -1/+1, so the accumulator's range follows from MW and the input type alone:
+    an XNOR layer (1-bit input) counts agreements, 0..MW; a layer on unsigned ``in_bits``-bit inputs
+    X sums +-X, -MW*X..MW*X. FINN's MinimizeAccumulatorWidth would size it from the trained weights'
+    column sums instead (narrower by a bit at most, and unknowable before training); the lowering
+    sets this type in its place (``hwnas.lower.spec_types``), so the estimate here is the lowered
+    graph's. The bit counts follow MinimizeAccumulatorWidth's formulas for a range.
     """
-    in_max = 2**in_bits - 1
-    spread = math.sqrt(2 * math.log(2 * mh)) * math.sqrt(mw) / 2
-    worst_count = min(mw, round(mw / 2 + spread))
-    weights_bits = math.ceil(math.log2(in_max * worst_count + 1)) + 1
+    if in_bits == 1:
+        return False, max(1, math.ceil(math.log2(mw + 1)))
+    largest = mw * (2**in_bits - 1)
+    return True, math.ceil(math.log2(largest + 1) + 1)
+
+
+@lru_cache(maxsize=65536)
+def accumulator_bits(mw: int, in_bits: int, weight_bits: int) -> int:
+    """Accumulator width FINN's LUT model charges: the smaller of the accumulator type
+    (``spec_accumulator``) and the data-type bound of arXiv:2301.13376 (``MVAU_hls.lut_estimation``)."""
     alpha = math.log2(mw) + weight_bits + in_bits - 1
     bound_bits = math.ceil(alpha + math.log2(1 + 2.0**-alpha) + 1)
-    return min(weights_bits, bound_bits)
+    return min(spec_accumulator(mw, in_bits)[1], bound_bits)
 
 
 def legal(node: MVAU, fold: NodeFold) -> bool:

@@ -145,5 +145,5 @@ def _hardware_nodes(arch: Arch) -> tuple[HwNode, ...]:
 
 def _mvau(name, layer: int, mw: int, mh: int, vectors: int, in_bits: int, *, activation: bool) -> MVAU:
     weight_bits = XNOR_WEIGHT_BITS if in_bits == 1 else QUANT_WEIGHT_BITS
-    acc_bits = accumulator_bits(mw, mh, in_bits, weight_bits)
+    acc_bits = accumulator_bits(mw, in_bits, weight_bits)
     return MVAU(name("MVAU_hls"), layer, mw, mh, vectors, in_bits, weight_bits, activation, acc_bits)

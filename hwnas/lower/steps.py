@@ -168,17 +168,18 @@ def minimize_bit_width(model, ctx: LowerContext):
     from finn.transformation.streamline.round_thresholds import RoundAndClipThresholds
     from qonnx.transformation.infer_datatypes import InferDataTypes
 
-    from hwnas.lower.thresholds import clip_unreachable_thresholds, widen_xnor_accumulators
+    from hwnas.lower.spec_types import set_spec_types
+    from hwnas.lower.thresholds import clip_unreachable_thresholds
 
     # finn-plus moved RoundAndClipThresholds out of Streamline(); the order follows its builder's
-    # _minimize_bit_width, with hwnas's two XNOR fixes (see thresholds.py): clipping unreachable
-    # thresholds first, widening XNOR accumulators to [0, MW] before thresholds are clipped to them
+    # _minimize_bit_width, with hwnas's two changes: clipping XNOR thresholds the popcount cannot
+    # reach first (thresholds.py), and MVAU weight and accumulator types from the spec instead of
+    # the weights' values (spec_types.py), set before thresholds are clipped to the accumulator's
+    # range. FINN's builder minimises weight widths once more at the end; the spec types are final.
     model, _ = clip_unreachable_thresholds(model)
     model = model.transform(MinimizeWeightBitWidth()).transform(MinimizeAccumulatorWidth())
-    model, _ = widen_xnor_accumulators(model)
-    for transformation in (
-        InferDataTypes(), RoundAndClipThresholds(), InferDataTypes(), MinimizeWeightBitWidth(), InferDataTypes(),
-    ):
+    model, _ = set_spec_types(model)
+    for transformation in (InferDataTypes(), RoundAndClipThresholds(), InferDataTypes()):
         model = model.transform(transformation)
     return model
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hwnas.cost.mvau import spec_accumulator
+
 DOMAIN = "finn.custom_op.fpgadataflow"
 
 
@@ -77,13 +79,15 @@ class _Builder:
             self.initializers[tname] = (thr.astype(np.float32), "INT32")
             extra.append(tname)
             odt = "BINARY"
-        else:
-            odt = f"UINT{int(mw).bit_length()}" if xnor else "INT32"
         in_bits = self.bits()
+        signed, acc_bits = spec_accumulator(mw, in_bits)  # the types hwnas's lowering sets
+        acc = f"{'INT' if signed else 'UINT'}{acc_bits}"
+        if not activation:
+            odt = acc
         self._add(
             "MVAU", vecs + [mh], odt, extra, widths=(simd * in_bits, pe * DataType[odt].bitwidth()), MW=mw, MH=mh, PE=pe, SIMD=simd, inputDataType=self.dtype,
-            weightDataType="BINARY" if xnor else "BIPOLAR", outputDataType=odt, binaryXnorMode=int(xnor),
-            noActivation=int(not activation), ActVal=0, numInputVectors=vecs,
+            weightDataType="BINARY" if xnor else "INT2", outputDataType=odt, binaryXnorMode=int(xnor),
+            noActivation=int(not activation), ActVal=0, numInputVectors=vecs, accDataType=acc,
         )
 
     def swg(self, k, stride, simd, *, dilation=1, depthwise=0):

@@ -85,12 +85,12 @@ def test_signed_bits():
 
 def test_popcount_output_too_narrow_for_its_type_is_widened():
     """FINN can declare an XNOR classifier's output narrower than its popcount (see
-    hwnas.lower.thresholds); the generated design then carries it, and LabelSelect reads it, in a
+    hwnas.lower.spec_types); the generated design then carries it, and LabelSelect reads it, in a
     type that holds 0..MW."""
     from qonnx.core.datatype import DataType
     from qonnx.custom_op.registry import getCustomOp
 
-    from hwnas.lower.thresholds import widened_for_popcounts as widen_popcount_outputs
+    from hwnas.lower.spec_types import with_spec_types as widen_popcount_outputs
 
     steps = [("mvau", (8, 2, 4), {}), ("mvau", (4, 2, 2), {"activation": False}), ("label_select", (2,), {})]
     model = build_graph((1, 16), "BINARY", steps, seed=3)  # the classifier: MW = 8, declared UINT4 (0..15)

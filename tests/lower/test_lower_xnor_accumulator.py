@@ -1,4 +1,5 @@
-"""An XNOR MVAU's popcount runs 0..MW; FINN types its accumulator for the -1/+1 dot product instead.
+"""An XNOR MVAU's popcount runs 0..MW; FINN types its accumulator for the -1/+1 dot product instead
+(hwnas.lower.spec_types gives every MVAU its spec's type).
 
 A network built so that its last layer's popcount is MW on every input shows the difference: the
 generated hardware must still give the Brevitas model's class (before hwnas widened the type, the
@@ -14,7 +15,8 @@ import torch
 from hwnas.arch import arch_from_dict, save_arch
 from hwnas.board import load_board
 from hwnas.lower import lower
-from hwnas.lower.thresholds import widen_xnor_accumulators
+from hwnas.cost.mvau import spec_accumulator
+from hwnas.lower.spec_types import set_spec_types
 from hwnas.model import build_model, calibrate_batchnorm, prepare_input, random_raw_inputs, save_checkpoint
 
 pytestmark = pytest.mark.slow
@@ -61,19 +63,31 @@ def test_every_xnor_mvau_holds_its_popcount(full_popcount):
     for inst in xnor:
         acc = DataType[inst.get_nodeattr("accDataType")]
         assert acc.min() <= 0 and acc.max() >= inst.get_nodeattr("MW")
+        assert (acc.signed(), acc.bitwidth()) == spec_accumulator(inst.get_nodeattr("MW"), 1)  # what the cost model charges
         if inst.get_nodeattr("noActivation"):
             assert DataType[inst.get_nodeattr("outputDataType")].max() >= inst.get_nodeattr("MW")
 
 
 def test_upstream_finn_still_types_the_popcount_too_narrow(full_popcount):
-    """If this fails, FINN sizes XNOR accumulators for the popcount: remove widen_xnor_accumulators."""
+    """If this fails, FINN sizes XNOR accumulators for the popcount; hwnas.lower.spec_types still
+    sets the spec's types (the cost model needs them weight-independent), but its docstring's first
+    reason is gone."""
     from finn.transformation.fpgadataflow.minimize_accumulator_width import MinimizeAccumulatorWidth
+    from qonnx.core.datatype import DataType
     from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.custom_op.registry import getCustomOp
 
     tmp, _, checkpoint = full_popcount
     result = lower(ARCH, load_board("pynq-z2"), out_dir=tmp / "canary", fps=10_000, checkpoint=checkpoint)
     folded = ModelWrapper(str({r.name: r.model_path for r in result.steps}["fold"]))
-    _, changed = widen_xnor_accumulators(folded.transform(MinimizeAccumulatorWidth()))
+    finn_typed = folded.transform(MinimizeAccumulatorWidth())
+    too_narrow = [
+        n.name for n in finn_typed.graph.node
+        if n.op_type.startswith("MVAU") and getCustomOp(n).get_nodeattr("binaryXnorMode")
+        and DataType[getCustomOp(n).get_nodeattr("accDataType")].max() < getCustomOp(n).get_nodeattr("MW")
+    ]
+    assert too_narrow
+    _, changed = set_spec_types(finn_typed)
     assert changed > 0
 
 

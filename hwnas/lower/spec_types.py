@@ -1,0 +1,92 @@
+"""MVAU weight and accumulator types fixed by the spec, so that the cost model knows them before training.
+
+Upstream behaviour (finn-plus 1.6.1): ``MinimizeAccumulatorWidth`` sizes each MVAU's accumulator
+from the trained weights' column sums, and ``MinimizeWeightBitWidth`` types the weights from their
+values. That has consequences hwnas cannot accept:
+
+1. For an XNOR-popcount MVAU (``binaryXnorMode=1``) it computes the range of the -1/+1 dot
+   product, not of the popcount the hardware accumulates (0..MW): INT8 for MW=128 with mixed
+   weights, so a popcount of 128 wraps to -128. FINN's Python execution does not truncate and never
+   shows it; the generated hardware did (a trained Fashion-MNIST classifier lost 10 of 10,000 test
+   images), and ``RoundAndClipThresholds`` clipped hidden layers' thresholds to the too-narrow range.
+2. The widths depend on the weights, which the search's cost model does not have. An accumulator
+   bit is 1.1 * PE LUTs of FINN's estimate (1.18% off on one of 23 agreement cases), and a
+   quantised layer whose weights happen to be all +1 gets BINARY instead of INT2 weights, which
+   halves its multiplier and adder-tree LUTs and its weight memory in the estimate.
+
+So hwnas runs FINN's passes (for any node type they know) and then gives every MVAU the types its
+spec allows: weights BINARY (XNOR) or INT2 (-1/+1 on quantised inputs, what FINN picks for mixed
+signs), and the accumulator type of the range ``hwnas.cost.mvau.spec_accumulator`` gives (the one
+formula the cost model uses too): 0..MW for XNOR layers, -MW*X..MW*X for -1/+1 weights on unsigned
+inputs up to X. The generated C++ sizes its accumulators from the same ranges
+(``hwnas.codegen.layers``). The canaries in ``tests/lower/test_lower_xnor_accumulator.py`` and
+``tests/cost/test_cost_lowering_agreement.py`` fail once upstream behaves otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hwnas.cost.mvau import spec_accumulator
+from hwnas.cost.nodes import QUANT_WEIGHT_BITS
+from hwnas.errors import UserError
+
+
+def _spec_types(model, node, inst):
+    """The weight and accumulator DataTypes the spec allows, and the output type (which is the
+    accumulator's when the node has no activation)."""
+    from qonnx.core.datatype import DataType
+
+    mw = inst.get_nodeattr("MW")
+    if inst.get_nodeattr("binaryXnorMode") == 1:
+        in_bits = 1
+    else:
+        idt = inst.get_input_datatype(0)
+        weights = model.get_initializer(node.input[1])
+        if idt.signed() or not idt.is_integer() or (weights is not None and not np.isin(weights, (-1, 1)).all()):
+            # hwnas's own models always feed unsigned integers to -1/+1 weights; a graph lowered
+            # elsewhere (given to code generation) may not
+            raise UserError(f"{node.name}: hwnas supports -1/+1 weights on unsigned integer inputs only, found {idt.name} inputs")
+        in_bits = idt.bitwidth()
+    weights = DataType["BINARY"] if in_bits == 1 else DataType[f"INT{QUANT_WEIGHT_BITS}"]
+    signed, bits = spec_accumulator(mw, in_bits)
+    acc = DataType[f"{'INT' if signed else 'UINT'}{bits}"]
+    out = DataType[inst.get_nodeattr("outputDataType")]
+    if inst.get_nodeattr("noActivation") == 1:
+        out = acc
+        if model.find_direct_successors(node) is None:
+            # FINN's rule for a graph's last node: its output goes out in whole bytes
+            out = DataType[f"{'INT' if signed else 'UINT'}{8 * -(-bits // 8)}"]
+    return weights, acc, out
+
+
+def set_spec_types(model):
+    """Give every MVAU its spec's weight and accumulator types (and output type, without activation);
+    return ``(model, number of nodes changed)``. Run after FINN's ``MinimizeWeightBitWidth`` and
+    ``MinimizeAccumulatorWidth`` and before ``RoundAndClipThresholds``, then infer data types again."""
+    from qonnx.custom_op.registry import getCustomOp
+
+    changed = 0
+    for node in model.graph.node:
+        if not node.op_type.startswith("MVAU"):
+            continue
+        inst = getCustomOp(node)
+        types = dict(zip(("weightDataType", "accDataType", "outputDataType"), _spec_types(model, node, inst)))
+        if all(inst.get_nodeattr(attr) == dtype.name for attr, dtype in types.items()):
+            continue
+        for attr, dtype in types.items():
+            inst.set_nodeattr(attr, dtype.name)
+        model.set_tensor_datatype(node.output[0], types["outputDataType"])
+        changed += 1
+    return model, changed
+
+
+def with_spec_types(model):
+    """``model`` itself when every MVAU already has its spec's types, else a retyped copy (the
+    caller's graph is left as it is) with the data types downstream inferred again. For graphs
+    lowered elsewhere, or by hwnas before it set these types."""
+    from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.transformation.infer_datatypes import InferDataTypes
+
+    copy, changed = set_spec_types(ModelWrapper(model.model.__deepcopy__()))
+    return copy.transform(InferDataTypes()) if changed else model
