@@ -9,18 +9,22 @@ values. That has consequences hwnas cannot accept:
    weights, so a popcount of 128 wraps to -128. FINN's Python execution does not truncate and never
    shows it; the generated hardware did (a trained Fashion-MNIST classifier lost 10 of 10,000 test
    images), and ``RoundAndClipThresholds`` clipped hidden layers' thresholds to the too-narrow range.
+   With a signed type it also leaves thresholds below 0 (a channel that is always on, from extreme
+   BatchNorm statistics) negative, and ``MVAU.get_hw_compatible_threshold_tensor`` asserts on them;
+   with the popcount's unsigned type they are clipped to 0, which keeps the function.
 2. The widths depend on the weights, which the search's cost model does not have. An accumulator
    bit is 1.1 * PE LUTs of FINN's estimate (1.18% off on one of 23 agreement cases), and a
    quantised layer whose weights happen to be all +1 gets BINARY instead of INT2 weights, which
-   halves its multiplier and adder-tree LUTs and its weight memory in the estimate.
+   shrinks its multiplier and adder-tree LUTs and halves its weight memory in the estimate.
 
 So hwnas runs FINN's passes (for any node type they know) and then gives every MVAU the types its
 spec allows: weights BINARY (XNOR) or INT2 (-1/+1 on quantised inputs, what FINN picks for mixed
 signs), and the accumulator type of the range ``hwnas.cost.mvau.spec_accumulator`` gives (the one
 formula the cost model uses too): 0..MW for XNOR layers, -MW*X..MW*X for -1/+1 weights on unsigned
 inputs up to X. The generated C++ sizes its accumulators from the same ranges
-(``hwnas.codegen.layers``). The canaries in ``tests/lower/test_lower_xnor_accumulator.py`` and
-``tests/cost/test_cost_lowering_agreement.py`` fail once upstream behaves otherwise.
+(``hwnas.codegen.layers``). The canaries in ``tests/lower/test_lower_xnor_accumulator.py``,
+``tests/lower/test_lower_thresholds.py`` and ``tests/cost/test_cost_lowering_agreement.py`` fail
+once upstream behaves otherwise.
 """
 
 from __future__ import annotations

@@ -169,14 +169,12 @@ def minimize_bit_width(model, ctx: LowerContext):
     from qonnx.transformation.infer_datatypes import InferDataTypes
 
     from hwnas.lower.spec_types import set_spec_types
-    from hwnas.lower.thresholds import clip_unreachable_thresholds
 
     # finn-plus moved RoundAndClipThresholds out of Streamline(); the order follows its builder's
-    # _minimize_bit_width, with hwnas's two changes: clipping XNOR thresholds the popcount cannot
-    # reach first (thresholds.py), and MVAU weight and accumulator types from the spec instead of
-    # the weights' values (spec_types.py), set before thresholds are clipped to the accumulator's
-    # range. FINN's builder minimises weight widths once more at the end; the spec types are final.
-    model, _ = clip_unreachable_thresholds(model)
+    # _minimize_bit_width, with one change: MVAU weight and accumulator types come from the spec,
+    # not from the weights' values (spec_types.py), and are set before thresholds are clipped to
+    # the accumulator's range. FINN's builder minimises weight widths once more at the end; here
+    # the spec types are final.
     model = model.transform(MinimizeWeightBitWidth()).transform(MinimizeAccumulatorWidth())
     model, _ = set_spec_types(model)
     for transformation in (InferDataTypes(), RoundAndClipThresholds(), InferDataTypes()):

@@ -1,4 +1,9 @@
-"""Thresholds an XNOR popcount cannot reach (extreme BatchNorm statistics) must not kill the lowering."""
+"""Thresholds an XNOR popcount cannot reach (extreme BatchNorm statistics) must not kill the lowering.
+
+FINN's own passes type an XNOR accumulator as signed (the -1/+1 dot product's range), so
+RoundAndClipThresholds leaves negative thresholds negative and MVAU's threshold tensor asserts on
+them. With the popcount's unsigned type that hwnas.lower.spec_types sets, RoundAndClipThresholds
+clips them into [0, 2^bits], which keeps the function (a popcount is never < 0 and never > MW)."""
 
 import numpy as np
 import pytest
@@ -7,7 +12,6 @@ import torch
 from hwnas.arch import arch_from_dict
 from hwnas.board import load_board
 from hwnas.lower import compare_top1, lower
-from hwnas.lower.thresholds import clip_unreachable_thresholds
 from hwnas.model import build_model, calibrate_batchnorm, prepare_input, random_raw_inputs, save_checkpoint
 
 pytestmark = pytest.mark.slow
@@ -41,17 +45,34 @@ def test_lowering_survives_and_keeps_the_function(extreme):
     assert compare_top1(model, result.dataflow_path, inputs).mismatches == 0
 
 
-def test_folded_graph_has_unreachable_thresholds_that_hwnas_clips(extreme):
+def _xnor_thresholds(graph):
+    from qonnx.custom_op.registry import getCustomOp
+
+    for node in graph.graph.node:
+        inst = getCustomOp(node)
+        if node.op_type.startswith("MVAU") and inst.get_nodeattr("binaryXnorMode") and not inst.get_nodeattr("noActivation"):
+            yield inst, graph.get_initializer(node.input[2])
+
+
+def test_unreachable_thresholds_before_minimising_and_none_after(extreme):
+    from qonnx.core.datatype import DataType
     from qonnx.core.modelwrapper import ModelWrapper
 
     _, result = extreme
-    folded = {r.name: r.model_path for r in result.steps}["fold"]
-    _, changed = clip_unreachable_thresholds(ModelWrapper(str(folded)))
-    assert changed > 0
+    folded = ModelWrapper(str({r.name: r.model_path for r in result.steps}["fold"]))
+    # the case is what it claims: thresholds below 0 and above MW + 1 reach the minimise step
+    assert any((t < 0).any() for _, t in _xnor_thresholds(folded))
+    assert any((t > inst.get_nodeattr("MW") + 1).any() for inst, t in _xnor_thresholds(folded))
+    lowered = ModelWrapper(str(result.dataflow_path))
+    for inst, thresholds in _xnor_thresholds(lowered):
+        acc = DataType[inst.get_nodeattr("accDataType")]
+        assert not acc.signed() and acc.max() >= inst.get_nodeattr("MW")
+        assert thresholds.min() >= 0 and thresholds.max() <= acc.max() + 1
 
 
 def test_upstream_finn_still_asserts_on_unreachable_thresholds(extreme):
-    """If this fails, FINN now handles such thresholds itself: remove hwnas/lower/thresholds.py."""
+    """If this fails, FINN now handles such thresholds itself (hwnas.lower.spec_types still sets
+    the types, which is what handles them here)."""
     from finn.transformation.fpgadataflow.minimize_accumulator_width import MinimizeAccumulatorWidth
     from finn.transformation.fpgadataflow.minimize_weight_bit_width import MinimizeWeightBitWidth
     from finn.transformation.streamline.round_thresholds import RoundAndClipThresholds
@@ -61,7 +82,7 @@ def test_upstream_finn_still_asserts_on_unreachable_thresholds(extreme):
     _, result = extreme
     model = ModelWrapper(str({r.name: r.model_path for r in result.steps}["fold"]))
     with pytest.raises(AssertionError):
-        # the sequence of FINN's own builder (_minimize_bit_width), without hwnas's clipping
+        # the sequence of FINN's own builder (_minimize_bit_width), without hwnas's spec types
         for transformation in (
             MinimizeWeightBitWidth(), MinimizeAccumulatorWidth(), InferDataTypes(), RoundAndClipThresholds(),
             InferDataTypes(), MinimizeWeightBitWidth(),
