@@ -22,6 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--folding", type=Path, help="FINN folding_config JSON instead of --fps")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--checkpoint", type=Path, help="trained model.pt (default: freshly initialised)")
+    parser.add_argument(
+        "--clock-mhz", type=float,
+        help="clock to build for (default: the clock a run folder was lowered at, else the board's)",
+    )
     parser.add_argument("--csim", type=int, default=0, metavar="N", help="C-simulate N test images")
     parser.add_argument(
         "--backend", choices=("hls", "finn"), default="hls",
@@ -29,6 +33,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "finn-plus build config for FINN's flow",
     )
     parser.set_defaults(run=run)
+
+
+def _board_for_run(run_dir: Path, board, *, clock_given: bool):
+    """The board as a run folder was lowered for: the same FPGA part, and its clock unless
+    --clock-mhz says otherwise (its folding was chosen to meet the frame rate at that clock)."""
+    import json
+
+    from hwnas.errors import UserError
+
+    estimates = run_dir / "finn_estimates.json"
+    if not estimates.is_file():
+        return board
+    lowered = json.loads(estimates.read_text())
+    if lowered["fpga_part"] != board.part:
+        raise UserError(
+            f"{run_dir} was lowered for the part {lowered['fpga_part']}, not {board.name}'s {board.part}; "
+            f"build its arch.yaml with --checkpoint to lower it for {board.name}"
+        )
+    if not clock_given and lowered["clock_mhz"] != board.clock_mhz:
+        print(f"clock: {lowered['clock_mhz']:g} MHz, as {run_dir} was lowered (--clock-mhz to change it)")
+        return board.with_clock(lowered["clock_mhz"])
+    return board
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,9 +66,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--csim takes a non-negative number of images")
     if args.backend == "finn" and args.csim:
         raise UserError("--csim C-simulates hwnas's HLS accelerator; it does not apply to --backend finn")
-    board = load_board(args.board)
+    board = load_board(args.board, clock_mhz=args.clock_mhz)
     if args.source.is_dir():
         run_dir = args.source
+        board = _board_for_run(run_dir, board, clock_given=args.clock_mhz is not None)
     else:
         from hwnas.lower import lower
 

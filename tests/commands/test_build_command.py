@@ -32,3 +32,34 @@ def test_build_from_a_lowering_at_target_fps_is_self_contained(trained_tfc_at_fp
     shutil.rmtree(run)
     result = subprocess.run(["make", "csim"], cwd=moved, capture_output=True, text=True, check=True)
     assert f"csim: {IMAGES}/{IMAGES} predictions agree" in result.stdout
+
+
+TINY = "name: tiny\ninput: {features: 64, bits: 1}\nclasses: 4\nlayers:\n  - linear: {out: 16}\n  - linear: {out: 4}\n"
+
+
+@pytest.mark.slow
+def test_build_of_a_run_folder_keeps_its_clock_and_part(tmp_path):
+    """A run folder lowered at --clock-mhz 150 builds at 150 MHz (its folding meets the rate only
+    there) unless --clock-mhz says otherwise; building it for another part is refused."""
+    import json
+
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    run = tmp_path / "run"
+    lowered = run_cli("lower", str(tmp_path / "tiny.yaml"), "--board", "pynq-z2", "--fps", "200000",
+                      "--clock-mhz", "150", "--out", str(run))
+    assert lowered.returncode == 0, lowered.stderr
+
+    result = run_cli("build", str(run), "--board", "pynq-z2", "--out", str(tmp_path / "kept"))
+    assert result.returncode == 0, result.stderr
+    assert "clock: 150 MHz" in result.stdout
+    geometry = json.loads(next((tmp_path / "kept").rglob("accelerator.json")).read_text())
+    assert geometry["clock_mhz"] == 150
+    assert "6.66667" in (tmp_path / "kept" / "hls" / "csynth.tcl").read_text()
+
+    result = run_cli("build", str(run), "--board", "pynq-z2", "--clock-mhz", "100", "--out", str(tmp_path / "given"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(next((tmp_path / "given").rglob("accelerator.json")).read_text())["clock_mhz"] == 100
+
+    result = run_cli("build", str(run), "--board", "zcu104", "--out", str(tmp_path / "other"))
+    assert result.returncode == 2
+    assert "was lowered for the part xc7z020clg400-1" in result.stderr
