@@ -71,12 +71,18 @@ def run(args: argparse.Namespace) -> int:
         run_dir = args.source
         board = _board_for_run(run_dir, board, clock_given=args.clock_mhz is not None)
     else:
-        from hwnas.lower import lower
+        import sys
 
-        result = lower(
-            load_arch(args.source), board, out_dir=args.out / "lower", folding=args.folding, fps=args.fps,
-            checkpoint=args.checkpoint,
-        )
+        import torch.onnx  # noqa: F401  torch sets up its loggers on import; let it before they are redirected
+
+        from hwnas.lower import lower
+        from hwnas.lower.quiet import library_output_to
+
+        arch = load_arch(args.source)
+        lower_dir = args.out / "lower"
+        print(f"lowering {arch.name} for {board.name} into {lower_dir} (library output: lower.log)", file=sys.stderr)
+        with library_output_to(lower_dir / "lower.log"):
+            result = lower(arch, board, out_dir=lower_dir, folding=args.folding, fps=args.fps, checkpoint=args.checkpoint)
         run_dir = result.out_dir
     # the lowering saves the Brevitas model it lowered, with its spec, beside dataflow.onnx
     torch_model = arch = None
