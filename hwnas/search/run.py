@@ -23,7 +23,7 @@ from hwnas.board import Board
 from hwnas.errors import UserError
 from hwnas.search.budget import Budget
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
-from hwnas.search.study import judge, pareto_trials, run_study
+from hwnas.search.study import judge, judging_fingerprint, pareto_trials, run_study
 
 SPACE_KINDS = ("auto", "mlp", "conv")
 
@@ -112,15 +112,23 @@ def _describe(arch: Arch) -> str:
     return " -> ".join(type(layer).__name__.lower() + str(getattr(layer, "out", getattr(layer, "kernel", ""))) for layer in arch.layers)
 
 
-def _check_identity(out_dir: Path, settings: SearchSettings) -> None:
+def _check_identity(out_dir: Path, settings: SearchSettings, fingerprint: str) -> None:
+    """Refuse to resume a search whose trials were judged under other settings, or by other cost
+    estimates (``study.judging_fingerprint``); a new folder records both."""
     path = out_dir / "search.json"
+    identity = settings.identity()
     if path.is_file():
         saved = json.loads(path.read_text())
-        if saved != settings.identity():
-            diff = ", ".join(f"{k}: {saved.get(k)!r} there, {v!r} now" for k, v in settings.identity().items() if saved.get(k) != v)
+        diff = ", ".join(f"{k}: {saved.get(k)!r} there, {v!r} now" for k, v in identity.items() if saved.get(k) != v)
+        if diff:
             raise UserError(f"{out_dir} holds a search with other settings ({diff}); use another --out")
+        if saved.get("judging") != fingerprint:
+            raise UserError(
+                f"{out_dir} holds a search whose trials were judged by other cost estimates (the cost model "
+                f"or the board file changed since); use another --out, or delete {path.name} and study.db there"
+            )
     else:
-        path.write_text(json.dumps(settings.identity(), indent=2) + "\n")
+        path.write_text(json.dumps({**identity, "judging": fingerprint}, indent=2) + "\n")
 
 
 def _supernet_path(settings: SearchSettings, space: SearchSpace, origin: str) -> Path:
@@ -149,13 +157,12 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
-    _check_identity(out_dir, settings)
     budget = settings.budget
-    log(budget.describe())
-
     info = dataset_info(settings.dataset)
     image_shape, classes = info.image_shape or (1, 16, 16), info.classes or 4
     space = choose_space(image_shape, classes, settings.space, budget=budget)
+    _check_identity(out_dir, settings, judging_fingerprint(space, settings.board, settings.fps))
+    log(budget.describe())
     check_reachable(space, settings.board, settings.fps)
 
     locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")

@@ -66,6 +66,26 @@ def point_key(point: dict[str, Any]) -> str:
     return json.dumps(point, sort_keys=True)
 
 
+def judging_fingerprint(space: SearchSpace, board: Board, fps: float, *, samples: int = 48) -> str:
+    """A digest of how trials are judged: the board's figures and the cost model's verdicts on a
+    fixed sample of the space. A resumed study's stored trials (their LUT, BRAM18, fps and
+    feasibility) are only valid if it is unchanged, e.g. after an hwnas upgrade changed the cost
+    model or the board file was edited. Costs a few milliseconds."""
+    import hashlib
+
+    import numpy as np
+
+    from hwnas.search.space import RandomChoices
+
+    rng = np.random.default_rng(0)
+    archs = [space.smallest(), space.largest(), *(space.decode(space.sample(RandomChoices(rng))) for _ in range(samples))]
+    verdicts = [(j.feasible, j.lut, j.bram18, round(j.fps, 3)) for j in (judge(a, board, fps) for a in archs)]
+    figures = dict(part=board.part, clock_mhz=board.clock_mhz, resources=vars(board.resources),
+                   limits=board.utilisation_limits)
+    blob = json.dumps([figures, fps, verdicts], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
 def run_study(
     space: SearchSpace,
     *,

@@ -92,6 +92,20 @@ def test_other_settings_in_the_same_folder_are_refused(first_run):
         search(settings(tmp, fps=1_000))
 
 
+def test_other_cost_estimates_in_the_same_folder_are_refused(first_run):
+    """Same settings, but the board file's figures changed (as the estimates do after an hwnas
+    upgrade changes the cost model): resuming would mix trials judged two ways."""
+    tmp, _, _ = first_run
+    board = yaml.safe_load(open(load_board("pynq-z2").source))
+    board["resources"]["lut"] = int(board["resources"]["lut"] * 0.9)  # same name, other figures
+    path = tmp / "edited-pynq-z2.yaml"
+    path.write_text(yaml.safe_dump(board))
+    before = trial_count(tmp / "run" / "study.db")
+    with pytest.raises(UserError, match="judged by other cost estimates"):
+        search(settings(tmp, board=load_board(str(path))))
+    assert trial_count(tmp / "run" / "study.db") == before
+
+
 def test_unreachable_fps_ends_early_with_the_reachable_rate(tmp_path):
     with pytest.raises(UserError, match=r"no architecture in the space reaches 1,000,000,000 fps on pynq-z2.*at most [\d,]+ fps"):
         search(settings(tmp_path, fps=1e9))

@@ -35,3 +35,18 @@ def test_mlp_space_chooses_input_precision():
     assert {a.input.bits for a in archs} == {1, 8}
     assert all(isinstance(l, Linear) for a in archs for l in a.layers)
     assert space.largest().input.bits == 8 and space.smallest().input.bits == 1
+
+
+def test_judging_fingerprint_is_stable_and_follows_the_board():
+    import dataclasses
+
+    from hwnas.board import load_board
+    from hwnas.search.study import judging_fingerprint
+
+    space = SearchSpace(FlatInput(784, 8), 10, MlpSpace())
+    board = load_board("pynq-z2")
+    first = judging_fingerprint(space, board, 1_000)
+    assert judging_fingerprint(space, load_board("pynq-z2"), 1_000) == first
+    assert judging_fingerprint(space, board.with_clock(150), 1_000) != first
+    fewer_luts = dataclasses.replace(board, resources=dataclasses.replace(board.resources, lut=board.resources.lut // 2))
+    assert judging_fingerprint(space, fewer_luts, 1_000) != first
