@@ -48,6 +48,8 @@ def _vectors(inst) -> int:
 def _mvau(model, node, inst) -> dict:
     from qonnx.core.datatype import DataType
 
+    from hwnas.cost.mvau import accumulator_range
+
     mw, mh = inst.get_nodeattr("MW"), inst.get_nodeattr("MH")
     pe, simd = inst.get_nodeattr("PE"), inst.get_nodeattr("SIMD")
     idt, wdt, odt = inst.get_input_datatype(0), inst.get_input_datatype(1), inst.get_output_datatype()
@@ -58,7 +60,7 @@ def _mvau(model, node, inst) -> dict:
         weights = (weights + 1) / 2
     if xnor:
         in_bits, in_signed = 1, False
-        acc_lo, acc_hi = 0, mw
+        acc_lo, acc_hi = accumulator_range(mw, xnor=True, largest_input=1)
         weight_words = mvau_weight_words(weights, pe=pe, simd=simd, bipolar=False)
     else:
         # FINN's MinimizeWeightBitWidth may retype bipolar weights as INT2; the values still are -1/+1
@@ -66,7 +68,7 @@ def _mvau(model, node, inst) -> dict:
             raise UserError(f"{node.name}: C++ generation supports bipolar (-1/+1) weights only, found {wdt.name}")
         in_bits, in_signed = _elem(idt)
         largest = max(abs(int(idt.min())), abs(int(idt.max())))
-        acc_lo, acc_hi = -mw * largest, mw * largest
+        acc_lo, acc_hi = accumulator_range(mw, xnor=False, largest_input=largest)
         weight_words = mvau_weight_words(weights, pe=pe, simd=simd, bipolar=True)
     out_bits, _ = _elem(odt)
     context = dict(

@@ -33,12 +33,12 @@ import numpy as np
 
 from hwnas.cost.mvau import spec_accumulator
 from hwnas.cost.nodes import QUANT_WEIGHT_BITS
-from hwnas.errors import UserError
 
 
 def _spec_types(model, node, inst):
-    """The weight and accumulator DataTypes the spec allows, and the output type (which is the
-    accumulator's when the node has no activation)."""
+    """The weight, accumulator and output DataTypes the spec allows (the output is the
+    accumulator when the node has no activation); None for an MVAU hwnas's models never produce
+    (signed or non-integer inputs, weights other than -1/+1)."""
     from qonnx.core.datatype import DataType
 
     mw = inst.get_nodeattr("MW")
@@ -46,11 +46,9 @@ def _spec_types(model, node, inst):
         in_bits = 1
     else:
         idt = inst.get_input_datatype(0)
-        weights = model.get_initializer(node.input[1])
-        if idt.signed() or not idt.is_integer() or (weights is not None and not np.isin(weights, (-1, 1)).all()):
-            # hwnas's own models always feed unsigned integers to -1/+1 weights; a graph lowered
-            # elsewhere (given to code generation) may not
-            raise UserError(f"{node.name}: hwnas supports -1/+1 weights on unsigned integer inputs only, found {idt.name} inputs")
+        initializer = model.get_initializer(node.input[1])
+        if idt.signed() or not idt.is_integer() or (initializer is not None and not np.isin(initializer, (-1, 1)).all()):
+            return None
         in_bits = idt.bitwidth()
     weights = DataType["BINARY"] if in_bits == 1 else DataType[f"INT{QUANT_WEIGHT_BITS}"]
     signed, bits = spec_accumulator(mw, in_bits)
@@ -64,10 +62,14 @@ def _spec_types(model, node, inst):
     return weights, acc, out
 
 
-def set_spec_types(model):
+def set_spec_types(model, *, foreign: bool = False):
     """Give every MVAU its spec's weight and accumulator types (and output type, without activation);
     return ``(model, number of nodes changed)``. Run after FINN's ``MinimizeWeightBitWidth`` and
-    ``MinimizeAccumulatorWidth`` and before ``RoundAndClipThresholds``, then infer data types again."""
+    ``MinimizeAccumulatorWidth`` and before ``RoundAndClipThresholds``, then infer data types again.
+
+    An MVAU of a shape hwnas's models never produce is a bug in hwnas's own lowering; in a graph
+    lowered elsewhere (``foreign``) it keeps its types, for code generation to judge.
+    """
     from qonnx.custom_op.registry import getCustomOp
 
     changed = 0
@@ -75,7 +77,15 @@ def set_spec_types(model):
         if not node.op_type.startswith("MVAU"):
             continue
         inst = getCustomOp(node)
-        types = dict(zip(("weightDataType", "accDataType", "outputDataType"), _spec_types(model, node, inst)))
+        spec_types = _spec_types(model, node, inst)
+        if spec_types is None:
+            if foreign:
+                continue
+            raise RuntimeError(
+                f"{node.name}: expected -1/+1 weights on unsigned integer inputs, found "
+                f"{inst.get_input_datatype(0).name} inputs and {inst.get_input_datatype(1).name} weights"
+            )
+        types = dict(zip(("weightDataType", "accDataType", "outputDataType"), spec_types))
         if all(inst.get_nodeattr(attr) == dtype.name for attr, dtype in types.items()):
             continue
         for attr, dtype in types.items():
@@ -92,5 +102,5 @@ def with_spec_types(model):
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.transformation.infer_datatypes import InferDataTypes
 
-    copy, changed = set_spec_types(ModelWrapper(model.model.__deepcopy__()))
+    copy, changed = set_spec_types(ModelWrapper(model.model.__deepcopy__()), foreign=True)
     return copy.transform(InferDataTypes()) if changed else model

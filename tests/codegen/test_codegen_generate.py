@@ -105,3 +105,20 @@ def test_popcount_output_too_narrow_for_its_type_is_widened():
     assert getCustomOp(model.graph.node[1]).get_output_datatype() == DataType["INT4"]  # the caller's graph is kept
     top = _generate(model).files["hwnas_top.cpp"]
     assert "hwnas::label_select<4, 2, 4, false" in top  # unsigned 4 bits hold 0..8
+
+
+def test_mvau_shapes_hwnas_never_lowers_keep_their_types_for_code_generation():
+    """A graph lowered elsewhere may feed signed inputs to an MVAU. The spec types do not apply:
+    code generation keeps FINN's types and sizes the accumulator from the signed range, while
+    hwnas's own lowering would stop on it as a bug."""
+    from qonnx.core.modelwrapper import ModelWrapper
+
+    from hwnas.lower.spec_types import set_spec_types, with_spec_types
+
+    steps = [("mvau", (4, 2, 2), {"activation": False}), ("label_select", (2,), {})]
+    model = build_graph((1, 8), "INT4", steps, seed=1)
+    assert with_spec_types(model) is model
+    with pytest.raises(RuntimeError, match=r"expected -1/\+1 weights on unsigned integer inputs, found INT4 inputs"):
+        set_spec_types(ModelWrapper(model.model.__deepcopy__()))
+    top = _generate(model).files["hwnas_top.cpp"]
+    assert "hwnas::mvau<" in top
