@@ -73,8 +73,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         import sys
 
-        import torch.onnx  # noqa: F401  torch sets up its loggers on import; let it before they are redirected
-
         from hwnas.lower import lower
         from hwnas.lower.quiet import library_output_to
 

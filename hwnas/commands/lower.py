@@ -34,7 +34,6 @@ def run(args: argparse.Namespace) -> int:
 
     arch = load_arch(args.arch)
     board = load_board(args.board, clock_mhz=args.clock_mhz)
-    import torch.onnx  # noqa: F401  torch sets up its loggers on import; let it do so before they are redirected
 
     def progress(name: str, seconds: float) -> None:
         print(f"  {name:<26} {seconds:7.2f} s", file=sys.stderr, flush=True)

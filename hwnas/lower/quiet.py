@@ -18,6 +18,8 @@ LIBRARIES = ("torch", "brevitas", "qonnx", "finn", "onnxscript")
 @contextlib.contextmanager
 def library_output_to(path: Path) -> Iterator[None]:
     """Redirect Python-level prints, warnings and log records to ``path`` for the duration."""
+    import torch.onnx  # noqa: F401  torch sets up its loggers on import; let it before they are redirected
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         log = path.open("w")

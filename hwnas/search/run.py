@@ -303,7 +303,6 @@ def _lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Pa
     from hwnas.lower.quiet import library_output_to
 
     log(f"lowering {best.arch.name} for {settings.board.name} at {settings.fps:,.0f} fps (library output: best/lower.log)")
-    import torch.onnx  # noqa: F401  torch sets up its loggers on import; let it before they are redirected
 
     with library_output_to(best_dir / "lower.log"):
         result = lower(best.arch, settings.board, out_dir=best_dir, fps=settings.fps, checkpoint=best.model_path)
