@@ -3,7 +3,7 @@
 For every trained network of one or more `hwnas search` runs (the chosen one, the final candidates,
 and the references from the search's cache), lower it again with the current lowering at the run's
 board and frame rate, and compare FINN's `finn_estimates.json` with the cost model's estimate at the
-folding the optimiser picks: cycles, LUT and BRAM18 per node. The tests do the same on untrained
+folding the optimiser picks: node by node and in total (``finn_reference.lowering_differences``). The tests do the same on untrained
 and on all-+1 weights; this script is for networks a search actually trained. Exits 1 on any
 difference.
 
@@ -22,6 +22,7 @@ from pathlib import Path
 from hwnas.arch.spec import load_arch
 from hwnas.board import load_board
 from hwnas.cost import plan_folding
+from hwnas.cost.finn_reference import lowering_differences
 from hwnas.lower import lower
 from hwnas.lower.quiet import library_output_to
 from hwnas.report.table import format_table
@@ -41,13 +42,7 @@ def compare(arch_path: Path, checkpoint: Path, board, fps: float, out_dir: Path)
         result = lower(arch, board, out_dir=out_dir, fps=fps, checkpoint=checkpoint)
     finn = json.loads(result.estimates_path.read_text())
     ours = plan_folding(arch, board, fps=fps).estimate
-    keys = (("cycles", "cycles_per_frame"), ("lut", "lut"), ("bram18", "bram18"))
-    differing = [
-        f"{e.name}.{theirs_key}" for e, theirs in zip(ours.nodes, finn["nodes"]) for theirs_key, our_key in keys
-        if getattr(e.cost, our_key) != theirs[theirs_key]
-    ]
-    if [e.name for e in ours.nodes] != [n["name"] for n in finn["nodes"]]:
-        differing.append("node list")
+    differing = lowering_differences(ours, finn)
     return dict(network=arch.name, checkpoint=str(checkpoint.parent.name), ours_lut=ours.lut,
                 finn_lut=finn["total"]["lut"], ours_bram18=ours.bram18, finn_bram18=finn["total"]["bram18"],
                 differing=differing)

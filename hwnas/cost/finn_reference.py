@@ -184,3 +184,24 @@ def _finn_node(node: HwNode, inp: str, out: str, rng: np.random.Generator):
         )
         return onnx_node, [1, 1], "UINT8", {}
     raise TypeError(f"unknown node {node!r}")
+
+
+def lowering_differences(ours, finn: dict) -> list[str]:
+    """Where the cost model's estimate ``ours`` (a NetworkEstimate) and FINN's estimates of the real
+    lowering (``finn_estimates.json``, read) differ: ``node list``, ``NODE.op_type`` / ``.cycles`` /
+    ``.lut`` / ``.bram18``, ``total.lut`` / ``total.bram18``, ``bottleneck``, ``fps``. Empty when they
+    agree exactly (fps to float rounding)."""
+    import math
+
+    if [e.name for e in ours.nodes] != [n["name"] for n in finn["nodes"]]:
+        return ["node list"]
+    differing = []
+    for e, theirs in zip(ours.nodes, finn["nodes"]):
+        mine = dict(op_type=e.node.op_type, cycles=e.cost.cycles_per_frame, lut=e.cost.lut, bram18=e.cost.bram18)
+        differing += [f"{e.name}.{key}" for key, value in mine.items() if value != theirs[key]]
+    differing += [f"total.{key}" for key in ("lut", "bram18") if getattr(ours, key) != finn["total"][key]]
+    if ours.bottleneck != finn["bottleneck"]["name"]:
+        differing.append("bottleneck")
+    if not math.isclose(ours.fps, finn["fps"], rel_tol=1e-6):
+        differing.append("fps")
+    return differing

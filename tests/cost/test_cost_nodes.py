@@ -47,3 +47,29 @@ def test_pool_with_stride_above_kernel_is_refused():
     }
     with pytest.raises(UserError, match="stride larger than its kernel"):
         hardware_nodes(arch_from_dict(spec))
+
+
+def test_lowering_differences_names_what_differs(repo):
+    """The comparison the agreement test and benchmarks/check_trained_agreement.py rely on, on a
+    finn_estimates.json-shaped dict made from the estimate itself and then changed."""
+    import copy
+
+    from hwnas.board import load_board
+    from hwnas.cost import plan_folding
+    from hwnas.cost.finn_reference import lowering_differences
+
+    ours = plan_folding(load_arch(repo / "examples" / "archs" / "tfc-w1a1.yaml"), load_board("pynq-z2"), fps=10_000).estimate
+    finn = {
+        "nodes": [dict(name=e.name, op_type=e.node.op_type, cycles=e.cost.cycles_per_frame, lut=float(e.cost.lut),
+                       bram18=float(e.cost.bram18)) for e in ours.nodes],
+        "total": {"lut": float(ours.lut), "bram18": float(ours.bram18)},
+        "bottleneck": {"name": ours.bottleneck}, "fps": ours.fps,
+    }
+    assert lowering_differences(ours, finn) == []
+    changed = copy.deepcopy(finn)
+    changed["nodes"][1]["lut"] += 1
+    changed["total"]["lut"] += 1
+    changed["fps"] *= 1.01
+    assert lowering_differences(ours, changed) == [f"{ours.nodes[1].name}.lut", "total.lut", "fps"]
+    changed["nodes"].pop()
+    assert lowering_differences(ours, changed) == ["node list"]
