@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from hwnas import __version__
@@ -39,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hwnas: interrupted; finished work is kept in the output folder", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`hwnas estimate --json | head`): what it wanted it has. Point stdout
+        # at /dev/null so the interpreter's final flush does not raise a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 DEFAULT_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
@@ -71,12 +72,13 @@ def run(args: argparse.Namespace) -> int:
         run_dir = args.source
         board = _board_for_run(run_dir, board, clock_given=args.clock_mhz is not None)
     else:
-        import sys
-
         from hwnas.lower import lower
         from hwnas.lower.quiet import library_output_to
 
         arch = load_arch(args.source)
+        if args.checkpoint is None:
+            print(f"hwnas: note: no --checkpoint, so {arch.name}'s weights are random: the accelerator will "
+                  "compute nothing useful (give the model.pt of `hwnas train` or of a search's best/)", file=sys.stderr)
         lower_dir = args.out / "lower"
         print(f"lowering {arch.name} for {board.name} into {lower_dir} (library output: lower.log)", file=sys.stderr)
         with library_output_to(lower_dir / "lower.log"):

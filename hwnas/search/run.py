@@ -153,17 +153,17 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     if settings.threads is not None:
         torch.set_num_threads(settings.threads)
     out_dir = settings.out_dir
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
     budget = settings.budget
     info = dataset_info(settings.dataset)
     image_shape, classes = info.image_shape or (1, 16, 16), info.classes or 4
     space = choose_space(image_shape, classes, settings.space, budget=budget)
+    check_reachable(space, settings.board, settings.fps)  # before --out is touched: a refused request writes nothing
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
     _check_identity(out_dir, settings, judging_fingerprint(space, settings.board, settings.fps))
     log(budget.describe())
-    check_reachable(space, settings.board, settings.fps)
 
     locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")
     dataset = load_dataset(settings.dataset, space.largest(), locations=locations, seed=settings.seed, progress=settings.progress)
