@@ -16,8 +16,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "build",
         help="write the board project: HLS C++ accelerator, bitstream scripts, PYNQ driver (or a FINN build folder)",
+        description="Lower ARCH (or reuse the lowering in a run folder, such as a search's best/) and write the "
+        "board project: the HLS C++ accelerator with its Vitis HLS / Vivado scripts for a PYNQ overlay and the "
+        "PYNQ driver, or with --backend finn a folder for FINN's own build flow. --csim N C-simulates it with g++.",
     )
-    parser.add_argument("source", type=Path, help="ARCH.yaml, or a run folder holding dataflow.onnx")
+    parser.add_argument("source", type=Path, metavar="ARCH",
+                        help="architecture spec (YAML), or a run folder holding dataflow.onnx")
     parser.add_argument("--board", required=True, help="board name or YAML file")
     parser.add_argument("--fps", type=float, help="target frames per second for the folding")
     parser.add_argument("--folding", type=Path, help="FINN folding_config JSON instead of --fps")

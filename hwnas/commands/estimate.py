@@ -13,7 +13,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "chooses the cheapest folding that reaches that frame rate; with --folding, it uses a FINN "
         "folding_config.json.",
     )
-    parser.add_argument("arch", help="architecture spec (YAML)")
+    parser.add_argument("arch", metavar="ARCH", help="architecture spec (YAML)")
     parser.add_argument("--board", required=True, help="board name (see `hwnas boards`) or board YAML file")
     parser.add_argument("--fps", type=float, help="target frames per second; hwnas chooses the folding")
     parser.add_argument("--folding", help="FINN folding_config.json to estimate instead of choosing one")

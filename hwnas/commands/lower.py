@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Build the Brevitas model of ARCH, export it to QONNX and lower it with FINN's "
         "transformations to a folded graph of hardware layers for the board.",
     )
-    parser.add_argument("arch", type=Path, metavar="ARCH.yaml", help="architecture spec")
+    parser.add_argument("arch", type=Path, metavar="ARCH", help="architecture spec (YAML)")
     parser.add_argument("--board", required=True, help="board name (see `hwnas boards`) or board YAML file")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--fps", type=float, help="target frames per second (hwnas's optimiser chooses the cheapest folding that fits the board)")
