@@ -21,6 +21,7 @@ from hwnas.arch.reference import reference_archs
 from hwnas.arch.spec import Arch, FlatInput, ImageInput, save_arch
 from hwnas.board import Board
 from hwnas.errors import UserError
+from hwnas.logs import logging_to_file
 from hwnas.search.budget import Budget
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
 from hwnas.search.study import judge, judging_fingerprint, pareto_trials, run_study
@@ -163,6 +164,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     except OSError as exc:
         raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
     _check_identity(out_dir, settings, judging_fingerprint(space, settings.board, settings.fps))
+    log = logging_to_file(log, out_dir / "search.log")
     log(budget.describe())
 
     locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")
@@ -190,7 +192,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         log(f"training the supernet ({budget.supernet_epochs} epochs, sandwich rule) -> {path}")
         losses = train_supernet(
             supernet, train_x, train_y, epochs=budget.supernet_epochs, seed=settings.seed,
-            device=settings.device, progress=settings.progress, state_path=path,
+            device=settings.device, progress=settings.progress, state_path=path, log=log,
         )
         supernet.to("cpu")
         done_path.write_text(json.dumps({"losses": losses}) + "\n")
@@ -200,7 +202,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         space, board=settings.board, fps=settings.fps,
         accuracy_of=lambda point: subnet_accuracy(supernet, point, calib_images=calib, images=val_x, labels=val_y),
         trials=budget.trials, storage=out_dir / "study.db", seed=settings.seed, population=budget.population,
-        progress=settings.progress,
+        progress=settings.progress, log=log,
     )
     front = pareto_trials(study)
     if not front:
@@ -278,7 +280,8 @@ def _train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *
     config = TrainConfig(dataset=dataset.name, epochs=budget.final_epochs, seed=settings.seed, device=settings.device,
                          threads=settings.threads)
     log(f"training {arch.name} ({_describe(arch)}) for {budget.final_epochs} epochs")
-    result = train(arch, subset, config, run_dir, progress=settings.progress, init_checkpoint=init)
+    result = train(arch, subset, config, run_dir, progress=settings.progress, init_checkpoint=init,
+                   log=lambda line: log(f"  {arch.name} {line}"))
     model, _ = load_checkpoint(result.model_path)
     device = resolve_device(settings.device)
     _, val_accuracy = evaluate(model.to(device), Split(dataset.train.images[val_index], dataset.train.labels[val_index]), arch, device)

@@ -62,6 +62,11 @@ def test_search_writes_every_output_and_the_best_fits(first_run):
         assert pair["reference"]["fits"] and pair["searched"]["lut"] <= pair["reference"]["lut"]
         assert 0 < pair["searched"]["test_accuracy"] <= 1
     assert len(summary["matched_luts"]) == len(outcome.matched) >= 1
+    logged = (run / "search.log").read_text()
+    for line in ("supernet epoch 2/2: loss", f"trials {TINY.trials}/{TINY.trials} done", "train accuracy", "report:"):
+        assert line in logged, line
+    assert "\r" not in logged
+    assert (run / "candidates" / f"{best.arch.name.split('-')[1]}" / "train.log").is_file()
     html = (run / "report.html").read_text()
     assert "<svg" in html and "tfc-w1a1" in html and best.arch.name in html
 
