@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from hwnas.board import load_board
     from hwnas.cost import estimate, hardware_nodes, plan_folding, read_finn_config
     from hwnas.errors import UserError
-    from hwnas.report.estimate_report import estimate_dict, format_text, render_html, render_markdown
+    from hwnas.report.estimate_report import estimate_dict, format_text, render_html, render_markdown, speed_cost
     from hwnas.userfiles import write_files
 
     if (args.fps is None) == (args.folding is None):
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             "estimates.json": json.dumps(data, indent=2) + "\n",
             "folding_config.json": json.dumps(folding.to_finn_config(hw_nodes), indent=2) + "\n",
             "report.md": render_markdown(data),
-            "report.html": render_html(data),
+            "report.html": render_html(data, speed_cost=speed_cost(arch, board)),
         }, what="--out folder")
     print(json.dumps(data, indent=2) if args.json else format_text(data))
     if args.out:

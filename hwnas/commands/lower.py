@@ -42,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"lowering {arch.name} for {board.name} into {args.out} (library output: lower.log)", file=sys.stderr)
         result = lower(arch, board, out_dir=args.out, folding=args.folding, fps=args.fps,
                        checkpoint=args.checkpoint, on_step=progress)
+    from hwnas.report.lower_report import render_lower_html
+    from hwnas.userfiles import write_files
+
+    write_files(args.out, {"report.html": render_lower_html(result, board, arch_name=arch.name, target_fps=args.fps)})
     print(summary(result))
     return 0
 
@@ -66,5 +70,5 @@ def summary(result) -> str:
         f"bottleneck: {est.bottleneck.name} at {est.cycles_per_frame:,} cycles per frame "
         f"-> {est.fps:,.0f} fps at {est.clock_mhz:g} MHz",
         f"wrote {result.qonnx_path.name}, {result.dataflow_path.name}, {result.folding_path.name}, "
-        f"{result.estimates_path.name} in {result.out_dir}",
+        f"{result.estimates_path.name} and report.html in {result.out_dir}",
     ])

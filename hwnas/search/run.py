@@ -24,7 +24,7 @@ from hwnas.errors import UserError
 from hwnas.logs import logging_to_file
 from hwnas.search.budget import Budget
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
-from hwnas.search.study import judge, judging_fingerprint, pareto_trials, run_study
+from hwnas.search.study import judge, judging_fingerprint, pareto_trials, run_study, trial_records
 
 SPACE_KINDS = ("auto", "mlp", "conv")
 
@@ -74,6 +74,7 @@ class SearchOutcome:
     agreement: float  # share of checked test images where the lowered graph agrees with the model
     seconds: float
     matched: list[tuple[Candidate, Candidate]]  # (reference, best searched network within its LUTs)
+    trials: tuple[dict, ...] = ()  # every finished trial of the study, feasible or rejected (study.trial_records)
 
 
 def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, budget: Budget) -> SearchSpace:
@@ -258,7 +259,8 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
             matched.append((ref, train_trial(max(within, key=lambda t: t.values[0]))))
 
     agreement = _lower_best(best, dataset, settings, out_dir / "best", log=log)
-    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started, matched)
+    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started, matched,
+                            tuple(trial_records(study)))
     _write_summary(outcome, settings)
     from hwnas.search.report import write_search_report
 

@@ -166,6 +166,19 @@ def run_study(
     return study
 
 
+def trial_records(study) -> list[dict]:
+    """Every finished trial as the report draws it: LUT, BRAM18, fps, the cost model's verdict and,
+    when feasible, the supernet's accuracy."""
+    import optuna
+
+    return [
+        {"trial": t.number, "feasible": t.user_attrs["violation"] <= 0, "lut": t.user_attrs["lut"],
+         "bram18": t.user_attrs["bram18"], "fps": t.user_attrs["fps"], "supernet_val_accuracy": t.values[0],
+         "hardware": t.user_attrs["hardware"]}
+        for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    ]
+
+
 def pareto_trials(study) -> list:
     """Feasible trials that no other feasible trial beats on both accuracy and resources."""
     import optuna
