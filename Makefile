@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hwnas-installed
 
-.PHONY: install data chromium demo test test-fast clean
+.PHONY: install wheelhouse data chromium demo test test-fast clean
 
 # The stack is pinned in requirements.txt (see ../shared/FACTS.md for why each pin). finn-plus goes
 # in with --no-deps: its metadata pins brevitas==0.13.0, which cannot co-install with torch 2.13.
@@ -16,6 +16,19 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The wheels of the package's own declared dependencies (pyproject.toml), at the versions installed
+# in .venv, fetched from PyPI at install time so that tests/test_wheel.py can build a fresh venv
+# from the hwnas wheel alone with pip --no-index: tests never download.
+WHEELHOUSE := $(VENV)/wheelhouse
+$(WHEELHOUSE)/.complete: pyproject.toml requirements.txt $(STAMP)
+	mkdir -p $(WHEELHOUSE)
+	$(BIN)/pip freeze --exclude-editable > $(WHEELHOUSE)/constraints.txt
+	$(BIN)/pip download -q -d $(WHEELHOUSE) -c $(WHEELHOUSE)/constraints.txt \
+		$$($(BIN)/python -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))")
+	touch $@
+
+wheelhouse: $(WHEELHOUSE)/.complete
 
 # Debian packages that make demo / make test use, installed only when missing and apt-get is usable
 # (as root, or through sudo without a password); anywhere else this says what to do and carries on.
@@ -58,7 +71,7 @@ demo: install data
 		--folding examples/folding/cnv-w1a1.json --out runs/demo-cnv
 	$(BIN)/hwnas search --board pynq-z2 --fps 1000 --budget quick --threads 1 --out runs/demo-search
 
-test: install data chromium
+test: install wheelhouse data chromium
 	$(BIN)/python -m pytest -q
 
 test-fast: install

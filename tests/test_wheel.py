@@ -1,9 +1,13 @@
-"""The wheel alone, in a fresh venv with only its declared dependencies (from PyPI): the cost-model
-commands work on the packaged examples, and the commands that need torch/FINN say what to install."""
+"""The wheel alone, in a fresh venv with only its declared dependencies: the cost-model commands work
+on the packaged examples, and the commands that need torch/FINN say what to install.
+
+The dependencies come from the wheelhouse `make install wheelhouse` fills from PyPI (installed with
+pip --no-index, so the test downloads nothing)."""
 
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +31,11 @@ def fresh_hwnas(tmp_path_factory):
                     str(source)], check=True, capture_output=True)
     wheel = next((tmp / "dist").glob("hwnas-*.whl"))
     subprocess.run([sys.executable, "-m", "venv", str(tmp / "venv")], check=True)
-    subprocess.run([str(tmp / "venv" / "bin" / "pip"), "install", "-q", str(wheel)], check=True, capture_output=True)
+    wheelhouse = Path(sys.prefix) / "wheelhouse"
+    if not (wheelhouse / ".complete").exists():
+        pytest.fail(f"{wheelhouse} is missing: run `make wheelhouse` (make test does)")
+    subprocess.run([str(tmp / "venv" / "bin" / "pip"), "install", "-q", "--no-index", "--find-links", str(wheelhouse),
+                    str(wheel)], check=True, capture_output=True)
     return tmp, tmp / "venv" / "bin" / "hwnas"
 
 
