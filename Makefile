@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hwnas-installed
 
-.PHONY: install data demo test test-fast clean
+.PHONY: install wheelhouse data chromium demo test test-fast clean
 
 # The stack is pinned in requirements.txt (see ../shared/FACTS.md for why each pin). finn-plus goes
 # in with --no-deps: its metadata pins brevitas==0.13.0, which cannot co-install with torch 2.13.
@@ -17,26 +17,51 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-# The default dataset offline: Debian's dataset-fashion-mnist puts the original IDX files under
-# /usr/share/datasets/fashion-mnist, where `hwnas train` looks. Installed only when missing and
-# apt-get is usable (as root, or through sudo without a password); anywhere else this says what to do
-# and carries on, since hwnas can also read --data-dir, its cache, or download.
-FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
-APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
-data:
-	@if [ -f $(FASHION_MNIST) ]; then \
+# The wheels of the package's own declared dependencies (pyproject.toml), at the versions installed
+# in .venv, fetched from PyPI at install time so that tests/test_wheel.py can build a fresh venv
+# from the hwnas wheel alone with pip --no-index: tests never download.
+WHEELHOUSE := $(VENV)/wheelhouse
+$(WHEELHOUSE)/.complete: pyproject.toml requirements.txt $(STAMP)
+	mkdir -p $(WHEELHOUSE)
+	$(BIN)/pip freeze --exclude-editable > $(WHEELHOUSE)/constraints.txt
+	$(BIN)/pip download -q -d $(WHEELHOUSE) -c $(WHEELHOUSE)/constraints.txt \
+		$$($(BIN)/python -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))")
+	touch $@
+
+wheelhouse: $(WHEELHOUSE)/.complete
+
+# Debian packages that make demo / make test use, installed only when missing and apt-get is usable
+# (as root, or through sudo without a password); anywhere else this says what to do and carries on.
+# $(1): the package; $(2): a shell test, true when it is there already; $(3): what happens without it.
+define apt_install
+	@if $(2); then \
 		:; \
 	elif ! command -v apt-get >/dev/null 2>&1; then \
-		echo "make data: no apt-get here; give hwnas train --data-dir with the Fashion-MNIST IDX files, or let it download them"; \
+		echo "make: no apt-get here for $(1); $(3)"; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		echo "make data: installing Debian's dataset-fashion-mnist"; \
-		(apt-get update -qq && $(APT_INSTALL)) || echo "make data: apt-get could not install dataset-fashion-mnist"; \
+		echo "make: installing Debian's $(1)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) >/dev/null) \
+			|| echo "make: apt-get could not install $(1); $(3)"; \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-		echo "make data: installing Debian's dataset-fashion-mnist"; \
-		(sudo apt-get update -qq && sudo $(APT_INSTALL)) || echo "make data: apt-get could not install dataset-fashion-mnist"; \
+		echo "make: installing Debian's $(1)"; \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) >/dev/null) \
+			|| echo "make: apt-get could not install $(1); $(3)"; \
 	else \
-		echo "make data: run 'sudo apt-get install dataset-fashion-mnist' to train on Fashion-MNIST offline"; \
+		echo "make: run 'sudo apt-get install $(1)'; $(3)"; \
 	fi
+endef
+
+# The default dataset offline: Debian's dataset-fashion-mnist puts the original IDX files under
+# /usr/share/datasets/fashion-mnist, where `hwnas train` looks; hwnas can also read --data-dir, its
+# cache, or download.
+FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+data:
+	$(call apt_install,dataset-fashion-mnist,[ -f $(FASHION_MNIST) ],give hwnas train --data-dir with the Fashion-MNIST IDX files or let it download them)
+
+# Headless Chromium for the tests that open the HTML reports as a person would (screenshots under
+# build/screenshots/); without it those tests skip and say so.
+chromium:
+	$(call apt_install,chromium fonts-liberation,command -v chromium >/dev/null 2>&1,the report tests that need it will skip)
 
 # The main job: FINN's CNV lowered with the finn-examples folding (its estimate table), then the
 # search for the most accurate Fashion-MNIST network pynq-z2 runs at 1,000 fps (quick budget; one
@@ -46,7 +71,7 @@ demo: install data
 		--folding examples/folding/cnv-w1a1.json --out runs/demo-cnv
 	$(BIN)/hwnas search --board pynq-z2 --fps 1000 --budget quick --threads 1 --out runs/demo-search
 
-test: install data
+test: install wheelhouse data chromium
 	$(BIN)/python -m pytest -q
 
 test-fast: install

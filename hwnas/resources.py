@@ -1,4 +1,5 @@
-"""The one place that finds hwnas's data folders: ``boards/``, ``hls_templates/``, ``flows/``.
+"""The one place that finds hwnas's data: ``boards/``, ``hls_templates/``, ``flows/``, ``examples/`` and
+the pinned ``requirements.txt``.
 
 They live at the top of the repository and reach the package through the symlinks in
 ``hwnas/_data``, so a source checkout, an editable install and a wheel all see the same files.
@@ -7,14 +8,19 @@ They live at the top of the repository and reach the package through the symlink
 from pathlib import Path
 
 _DATA_ROOT = Path(__file__).resolve().parent / "_data"
-_KINDS = ("boards", "hls_templates", "flows")
+_KINDS = ("boards", "hls_templates", "flows", "examples")
 
 
 def data_dir(kind: str) -> Path:
-    """Return the folder of one kind of packaged data (``boards``, ``hls_templates``, ``flows``)."""
+    """Return the folder of one kind of packaged data (``boards``, ``hls_templates``, ``flows``, ``examples``)."""
     if kind not in _KINDS:
         raise ValueError(f"unknown data kind {kind!r}; expected one of {_KINDS}")
     path = _DATA_ROOT / kind
     if not path.is_dir():
         raise FileNotFoundError(f"hwnas data folder missing: {path} (broken install?)")
     return path
+
+
+def requirements_file() -> Path:
+    """The pinned stack (torch, Brevitas, FINN...) that training, lowering and building need."""
+    return _DATA_ROOT / "requirements.txt"

@@ -26,7 +26,32 @@ def read_yaml(path: str | Path, *, what: str) -> object:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise UserError(f"{what} {path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise UserError(f"{what} {_yaml_problem(path, exc)}") from None
+
+
+def _yaml_problem(path: Path, exc) -> str:
+    """``FILE:LINE:COLUMN: problem (context at LINE:COLUMN)``, 1-based as editors count."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return f"{path} is not valid YAML: {problem}"
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}"
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None:
+        problem += f" ({context} started at line {context_mark.line + 1}, column {context_mark.column + 1})"
+    return f"{where}: not valid YAML: {problem}"
+
+
+def write_files(folder: str | Path, files: dict[str, str], *, what: str = "output folder") -> Path:
+    """Write ``{name: text}`` into ``folder`` (created when missing); an unwritable folder is a UserError."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (folder / name).write_text(text)
+    except OSError as exc:
+        raise UserError(f"cannot write to {what} {folder}: {exc.strerror or exc}") from None
+    return folder
 
 
 def read_json(path: str | Path, *, what: str) -> object:

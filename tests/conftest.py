@@ -60,3 +60,13 @@ def trained_tfc_at_fps(trained_tfc, tmp_path_factory):
 
     arch, _, checkpoint = trained_tfc
     return lower_at(arch, tmp_path_factory.mktemp("tfc-fps") / "run", fps=TFC_FPS, checkpoint=checkpoint)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Where the report screenshots of this run are, for a person to look at."""
+    from tests.report.chromium import TAKEN
+
+    if TAKEN:
+        terminalreporter.write_sep("-", "report screenshots")
+        for path in TAKEN:
+            terminalreporter.write_line(str(path))

@@ -6,7 +6,11 @@ import argparse
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("boards", help="list the known boards")
+    parser = subparsers.add_parser(
+        "boards", help="list the known boards",
+        description="List the boards hwnas knows: FPGA part, default clock and resources. --board takes one "
+        "of these names, or the path of a YAML file of the same schema.",
+    )
     parser.set_defaults(run=run)
 
 

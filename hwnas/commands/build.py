@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 DEFAULT_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
@@ -15,8 +16,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "build",
         help="write the board project: HLS C++ accelerator, bitstream scripts, PYNQ driver (or a FINN build folder)",
+        description="Lower ARCH (or reuse the lowering in a run folder, such as a search's best/) and write the "
+        "board project: the HLS C++ accelerator with its Vitis HLS / Vivado scripts for a PYNQ overlay and the "
+        "PYNQ driver, or with --backend finn a folder for FINN's own build flow. --csim N C-simulates it with g++.",
     )
-    parser.add_argument("source", type=Path, help="ARCH.yaml, or a run folder holding dataflow.onnx")
+    parser.add_argument("source", type=Path, metavar="ARCH",
+                        help="architecture spec (YAML), or a run folder holding dataflow.onnx")
     parser.add_argument("--board", required=True, help="board name or YAML file")
     parser.add_argument("--fps", type=float, help="target frames per second for the folding")
     parser.add_argument("--folding", type=Path, help="FINN folding_config JSON instead of --fps")
@@ -71,12 +76,13 @@ def run(args: argparse.Namespace) -> int:
         run_dir = args.source
         board = _board_for_run(run_dir, board, clock_given=args.clock_mhz is not None)
     else:
-        import sys
-
         from hwnas.lower import lower
         from hwnas.lower.quiet import library_output_to
 
         arch = load_arch(args.source)
+        if args.checkpoint is None:
+            print(f"hwnas: note: no --checkpoint, so {arch.name}'s weights are random: the accelerator will "
+                  "compute nothing useful (give the model.pt of `hwnas train` or of a search's best/)", file=sys.stderr)
         lower_dir = args.out / "lower"
         print(f"lowering {arch.name} for {board.name} into {lower_dir} (library output: lower.log)", file=sys.stderr)
         with library_output_to(lower_dir / "lower.log"):

@@ -13,7 +13,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "chooses the cheapest folding that reaches that frame rate; with --folding, it uses a FINN "
         "folding_config.json.",
     )
-    parser.add_argument("arch", help="architecture spec (YAML)")
+    parser.add_argument("arch", metavar="ARCH", help="architecture spec (YAML)")
     parser.add_argument("--board", required=True, help="board name (see `hwnas boards`) or board YAML file")
     parser.add_argument("--fps", type=float, help="target frames per second; hwnas chooses the folding")
     parser.add_argument("--folding", help="FINN folding_config.json to estimate instead of choosing one")
@@ -25,13 +25,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    from pathlib import Path
 
     from hwnas.arch.spec import load_arch
     from hwnas.board import load_board
-    from hwnas.cost import estimate, hardware_nodes, plan_folding, read_finn_config, write_finn_config
+    from hwnas.cost import estimate, hardware_nodes, plan_folding, read_finn_config
     from hwnas.errors import UserError
-    from hwnas.report.estimate_report import estimate_dict, format_text, render_html, render_markdown
+    from hwnas.report.estimate_report import estimate_dict, format_text, render_html, render_markdown, speed_cost
+    from hwnas.userfiles import write_files
 
     if (args.fps is None) == (args.folding is None):
         raise UserError("give exactly one of --fps (hwnas chooses the folding) or --folding CONFIG.json")
@@ -46,12 +46,12 @@ def run(args: argparse.Namespace) -> int:
         result = estimate(arch, folding, board)
     data = estimate_dict(result, board, target_fps=args.fps)
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "estimates.json").write_text(json.dumps(data, indent=2) + "\n")
-        write_finn_config(folding, hw_nodes, out / "folding_config.json")
-        (out / "report.md").write_text(render_markdown(data))
-        (out / "report.html").write_text(render_html(data))
+        write_files(args.out, {
+            "estimates.json": json.dumps(data, indent=2) + "\n",
+            "folding_config.json": json.dumps(folding.to_finn_config(hw_nodes), indent=2) + "\n",
+            "report.md": render_markdown(data),
+            "report.html": render_html(data, speed_cost=speed_cost(arch, board)),
+        }, what="--out folder")
     print(json.dumps(data, indent=2) if args.json else format_text(data))
     if args.out:
         print(f"\nwrote estimates.json, folding_config.json, report.md and report.html to {args.out}")

@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Build the Brevitas model of ARCH, export it to QONNX and lower it with FINN's "
         "transformations to a folded graph of hardware layers for the board.",
     )
-    parser.add_argument("arch", type=Path, metavar="ARCH.yaml", help="architecture spec")
+    parser.add_argument("arch", type=Path, metavar="ARCH", help="architecture spec (YAML)")
     parser.add_argument("--board", required=True, help="board name (see `hwnas boards`) or board YAML file")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--fps", type=float, help="target frames per second (hwnas's optimiser chooses the cheapest folding that fits the board)")
@@ -42,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"lowering {arch.name} for {board.name} into {args.out} (library output: lower.log)", file=sys.stderr)
         result = lower(arch, board, out_dir=args.out, folding=args.folding, fps=args.fps,
                        checkpoint=args.checkpoint, on_step=progress)
+    from hwnas.report.lower_report import render_lower_html
+    from hwnas.userfiles import write_files
+
+    write_files(args.out, {"report.html": render_lower_html(result, board, arch_name=arch.name, target_fps=args.fps)})
     print(summary(result))
     return 0
 
@@ -66,5 +70,5 @@ def summary(result) -> str:
         f"bottleneck: {est.bottleneck.name} at {est.cycles_per_frame:,} cycles per frame "
         f"-> {est.fps:,.0f} fps at {est.clock_mhz:g} MHz",
         f"wrote {result.qonnx_path.name}, {result.dataflow_path.name}, {result.folding_path.name}, "
-        f"{result.estimates_path.name} in {result.out_dir}",
+        f"{result.estimates_path.name} and report.html in {result.out_dir}",
     ])

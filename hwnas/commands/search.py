@@ -16,11 +16,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--board", required=True, help="board name (see `hwnas boards`) or board YAML file")
     parser.add_argument("--fps", required=True, type=float, help="frames per second the design must reach")
     parser.add_argument("--dataset", default="fashion-mnist", help="fashion-mnist (default), mnist, cifar10, svhn, synthetic")
-    parser.add_argument("--budget", default="quick", choices=("quick", "standard", "full"))
-    parser.add_argument("--space", default="auto", choices=("auto", "mlp", "conv"))
+    parser.add_argument(
+        "--budget", default="quick", choices=("quick", "standard", "full"),
+        help="how much work: quick (minutes on a laptop CPU, the default), standard (all images, longer "
+        "training), full (for a GPU); the report states what each did",
+    )
+    parser.add_argument(
+        "--space", default="auto", choices=("auto", "mlp", "conv"),
+        help="architectures to search: mlp, conv, or auto (default: mlp for single-channel images, conv otherwise)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/search-<dataset>-<board>-<fps>)")
     parser.add_argument("--clock-mhz", type=float, default=None, help="override the board's default clock")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seed for data subsets, supernet, sampler and training (default: 0)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--threads", type=int, default=None,
                         help="CPU threads for torch (default: torch's, all cores); 1 is often faster on a busy machine")

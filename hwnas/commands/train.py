@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "folder, the cache ($HWNAS_CACHE, else ~/.cache/hwnas), then downloaded with checksums."
         ),
     )
-    parser.add_argument("arch", type=Path, help="architecture spec (YAML)")
+    parser.add_argument("arch", type=Path, metavar="ARCH", help="architecture spec (YAML)")
     parser.add_argument("--out", type=Path, required=True, help="output folder (resumed when it holds a run)")
     parser.add_argument("--epochs", type=_positive, default=10, help="epochs (default: 10)")
     parser.add_argument("--batch-size", type=_positive, default=128, help="batch size (default: 128)")

@@ -16,7 +16,9 @@ def export_qonnx(model, arch: Arch, path: Path):
 
     model.eval()
     example = torch.zeros((1, *arch.input.shape), dtype=torch.float32)
-    brevitas_export_qonnx(model, input_t=example, export_path=str(path))
+    # torch >= 2.9 exports through torch.export, which by default also writes every weight to
+    # PATH.data; Brevitas then saves the model with its weights inline, leaving PATH.data a stale copy.
+    brevitas_export_qonnx(model, input_t=example, export_path=str(path), external_data=False)
     wrapper = cleanup_model(ModelWrapper(str(path)))
     wrapper.save(str(path))
     return wrapper

@@ -91,8 +91,18 @@ def summary_lines(data: dict) -> list[str]:
         f"fps {data['fps']:,.0f}{target}; latency {data['latency_us']:,.1f} us",
         f"bottleneck {data['bottleneck']} ({data['cycles_per_frame']:,} cycles/frame); binding resource {data['binding_resource'].upper()}",
         f"utilisation of usable resources: {util}; fits: {'yes' if data['fits'] else 'NO'}",
-        f"compute roofline {data['roofline_fps']:,.0f} fps; this folding reaches {data['fps_share_of_roofline']:.1%} of it",
+        _roofline_line(data),
     ]
+
+
+def _roofline_line(data: dict) -> str:
+    """How far this folding is from the compute bound, in words that read right at 0.03% too."""
+    roofline, share = data["roofline_fps"], data["fps_share_of_roofline"]
+    head = f"compute roofline {roofline:,.0f} fps (every usable LUT an XNOR-popcount lane)"
+    if share >= 0.01:
+        return f"{head}; this folding reaches {share:.0%} of it"
+    why = ", folded only as far as the target needs" if data["target_fps"] is not None else ""
+    return f"{head}; this folding runs {1 / share:,.0f} times slower{why}"
 
 
 def format_text(data: dict) -> str:
@@ -103,20 +113,24 @@ def render_markdown(data: dict) -> str:
     return render_template("estimate.md.j2", dict(data=data, columns=_COLUMNS, rows=_rows(data), summary=summary_lines(data)))
 
 
-def render_html(data: dict) -> str:
+def render_html(data: dict, *, speed_cost: list[dict] | None = None) -> str:
+    """The page; ``speed_cost`` (from :func:`speed_cost`) adds the plots of LUT and BRAM18 against fps."""
     return render_template("estimate.html.j2", dict(
         data=data, columns=_COLUMNS, rows=_rows(data), summary=summary_lines(data),
-        cycles_chart=_cycles_chart(data), resource_chart=_resource_chart(data),
+        cycles_chart=cycles_chart_data(data), resource_chart=_resource_chart(data),
+        speed_plots=_speed_plots(data, speed_cost) if speed_cost else [],
     ))
 
 
-def _cycles_chart(data: dict) -> dict:
-    """Horizontal bars of cycles per node, with the frame's cycle budget as a line."""
-    label_w, bar_w, row_h = 260, 520, 18
+def cycles_chart_data(data: dict) -> dict:
+    """Horizontal bars of cycles per node; the frame's cycle budget is a line labelled in a row of its
+    own above the bars, and the values stand in a column right of every bar, so nothing overlaps."""
+    # 11 px sans-serif runs under 6.5 px a character: the label column fits the longest node name
+    label_w, bar_w, row_h, head = round(6.5 * max(len(n["name"]) for n in data["nodes"])) + 16, 460, 18, 18
     top = max([n["cycles"] for n in data["nodes"]] + [data["cycle_budget"] or 0]) or 1
     bars = [
         {
-            "y": i * row_h,
+            "y": head + i * row_h,
             "label": n["name"],
             "width": round(bar_w * n["cycles"] / top, 1),
             "value": f"{n['cycles']:,}",
@@ -124,25 +138,78 @@ def _cycles_chart(data: dict) -> dict:
         }
         for i, n in enumerate(data["nodes"])
     ]
-    budget_x = None if data["cycle_budget"] is None else round(label_w + bar_w * data["cycle_budget"] / top, 1)
-    return {"label_w": label_w, "bar_w": bar_w, "row_h": row_h, "height": row_h * len(bars) + 24, "bars": bars, "budget_x": budget_x}
+    budget = None
+    if data["cycle_budget"] is not None:
+        x = round(label_w + bar_w * data["cycle_budget"] / top, 1)
+        budget = {"x": x, "anchor": "end" if x > label_w + bar_w / 2 else "start",
+                  "label": f"cycle budget {data['cycle_budget']:,} (target {data['target_fps']:,.0f} fps)"}
+    return {"label_w": label_w, "bar_w": bar_w, "row_h": row_h, "head": head, "value_x": label_w + bar_w + 10,
+            "width": label_w + bar_w + 90, "height": head + row_h * len(bars) + 4, "bars": bars, "budget": budget}
 
 
 def _resource_chart(data: dict) -> dict:
-    """Bars of used resources as a share of the device, with the usable limit marked."""
-    label_w, bar_w, row_h = 80, 520, 26
-    bars = []
-    for i, kind in enumerate(LIMITED_KINDS):
-        device = data["device"][kind]
-        used = data["totals"][kind]
-        share = used / device if device else (0.0 if used == 0 else 1.0)
-        limit = data["usable"][kind] / device if device else 0.0
-        bars.append({
+    """Bars of used resources as a share of what is usable (the basis of every percentage in the
+    report), with 100% marked; a bar over it is drawn to its length on a longer scale."""
+    label_w, bar_w, row_h = 80, 460, 26
+    shares = {}
+    for kind in LIMITED_KINDS:
+        usable, used = data["usable"][kind], data["totals"][kind]
+        shares[kind] = used / usable if usable else (0.0 if used == 0 else float("inf"))
+    scale = max([1.0] + [min(s, 2.0) for s in shares.values()])
+    bars = [
+        {
             "y": i * row_h,
             "label": kind.upper(),
-            "width": round(bar_w * min(share, 1.0), 1),
-            "limit_x": round(label_w + bar_w * limit, 1),
-            "value": f"{used:,} / {device:,} ({share:.0%})",
-            "over": used > data["usable"][kind],
-        })
-    return {"label_w": label_w, "bar_w": bar_w, "row_h": row_h, "height": row_h * len(bars) + 8, "bars": bars}
+            "width": round(bar_w * min(shares[kind], 2.0) / scale, 1),
+            "value": f"{data['totals'][kind]:,} of {int(data['usable'][kind]):,} usable ({shares[kind]:.0%})",
+            "over": shares[kind] > 1,
+        }
+        for i, kind in enumerate(LIMITED_KINDS)
+    ]
+    return {"label_w": label_w, "bar_w": bar_w, "row_h": row_h, "height": row_h * len(bars) + 8, "bars": bars,
+            "limit_x": round(label_w + bar_w / scale, 1), "value_x": label_w + bar_w + 10}
+
+
+def speed_cost(arch, board: Board, *, points: int = 24) -> list[dict]:
+    """LUT and BRAM18 of the optimiser's folding for target rates from the slowest (everything fully
+    folded) to the highest that still fits the board, log-spaced. Empty when nothing fits."""
+    import math
+
+    from hwnas.cost import plan_folding, reachable_fps
+    from hwnas.errors import UserError
+
+    highest, _ = reachable_fps(arch, board)
+    try:
+        slowest = plan_folding(arch, board, fps=1e-6).estimate.fps
+    except UserError:
+        return []
+    if not highest >= slowest > 0:
+        return []
+    rates = [slowest * (highest / slowest) ** (i / (points - 1)) for i in range(points)] if highest > slowest else [slowest]
+    found = []
+    for rate in rates:
+        try:
+            plan = plan_folding(arch, board, fps=math.floor(rate * 1e6) / 1e6)
+        except UserError:  # the top rate rounded past what fits
+            continue
+        found.append({"target_fps": rate, "lut": plan.estimate.lut, "bram18": plan.estimate.bram18, "fps": plan.estimate.fps})
+    return found
+
+
+def _speed_plots(data: dict, sweep: list[dict]) -> list[dict]:
+    from hwnas.report.plot import Axis, Rule, Series, count, plot
+
+    x_axis = Axis("target frames per second (log scale)", fmt=count, log=True)
+    plots = []
+    for kind, name in (("lut", "LUT"), ("bram18", "BRAM18")):
+        rules = [
+            Rule(f"usable {name} ({int(data['usable'][kind]):,})", "#b8322a", y=data["usable"][kind]),
+            Rule(f"device {name} ({data['device'][kind]:,})", "#777", y=data["device"][kind], dash="2 3"),
+        ]
+        if data["target_fps"] is not None:
+            rules.append(Rule("target", "#1a8a3a", x=data["target_fps"]))
+        points = [(p["target_fps"], p[kind], f"{p['target_fps']:,.0f} fps: {p[kind]:,} {name}") for p in sweep]
+        plots.append(plot(f"{name} of the cheapest folding against target fps", x_axis, Axis(name, fmt=count),
+                          [Series(f"{name}, optimiser's folding", "circle", "#3a6fc4", points, line=True)], rules,
+                          width=440, height=320))
+    return plots

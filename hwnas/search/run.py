@@ -21,9 +21,10 @@ from hwnas.arch.reference import reference_archs
 from hwnas.arch.spec import Arch, FlatInput, ImageInput, save_arch
 from hwnas.board import Board
 from hwnas.errors import UserError
+from hwnas.logs import logging_to_file
 from hwnas.search.budget import Budget
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
-from hwnas.search.study import judge, judging_fingerprint, pareto_trials, run_study
+from hwnas.search.study import judge, judging_fingerprint, pareto_trials, run_study, trial_records
 
 SPACE_KINDS = ("auto", "mlp", "conv")
 
@@ -73,6 +74,7 @@ class SearchOutcome:
     agreement: float  # share of checked test images where the lowered graph agrees with the model
     seconds: float
     matched: list[tuple[Candidate, Candidate]]  # (reference, best searched network within its LUTs)
+    trials: tuple[dict, ...] = ()  # every finished trial of the study, feasible or rejected (study.trial_records)
 
 
 def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, budget: Budget) -> SearchSpace:
@@ -153,17 +155,18 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     if settings.threads is not None:
         torch.set_num_threads(settings.threads)
     out_dir = settings.out_dir
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
     budget = settings.budget
     info = dataset_info(settings.dataset)
     image_shape, classes = info.image_shape or (1, 16, 16), info.classes or 4
     space = choose_space(image_shape, classes, settings.space, budget=budget)
+    check_reachable(space, settings.board, settings.fps)  # before --out is touched: a refused request writes nothing
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
     _check_identity(out_dir, settings, judging_fingerprint(space, settings.board, settings.fps))
+    log = logging_to_file(log, out_dir / "search.log")
     log(budget.describe())
-    check_reachable(space, settings.board, settings.fps)
 
     locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")
     dataset = load_dataset(settings.dataset, space.largest(), locations=locations, seed=settings.seed, progress=settings.progress)
@@ -190,7 +193,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         log(f"training the supernet ({budget.supernet_epochs} epochs, sandwich rule) -> {path}")
         losses = train_supernet(
             supernet, train_x, train_y, epochs=budget.supernet_epochs, seed=settings.seed,
-            device=settings.device, progress=settings.progress, state_path=path,
+            device=settings.device, progress=settings.progress, state_path=path, log=log,
         )
         supernet.to("cpu")
         done_path.write_text(json.dumps({"losses": losses}) + "\n")
@@ -200,7 +203,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         space, board=settings.board, fps=settings.fps,
         accuracy_of=lambda point: subnet_accuracy(supernet, point, calib_images=calib, images=val_x, labels=val_y),
         trials=budget.trials, storage=out_dir / "study.db", seed=settings.seed, population=budget.population,
-        progress=settings.progress,
+        progress=settings.progress, log=log,
     )
     front = pareto_trials(study)
     if not front:
@@ -256,7 +259,8 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
             matched.append((ref, train_trial(max(within, key=lambda t: t.values[0]))))
 
     agreement = _lower_best(best, dataset, settings, out_dir / "best", log=log)
-    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started, matched)
+    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started, matched,
+                            tuple(trial_records(study)))
     _write_summary(outcome, settings)
     from hwnas.search.report import write_search_report
 
@@ -278,7 +282,8 @@ def _train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *
     config = TrainConfig(dataset=dataset.name, epochs=budget.final_epochs, seed=settings.seed, device=settings.device,
                          threads=settings.threads)
     log(f"training {arch.name} ({_describe(arch)}) for {budget.final_epochs} epochs")
-    result = train(arch, subset, config, run_dir, progress=settings.progress, init_checkpoint=init)
+    result = train(arch, subset, config, run_dir, progress=settings.progress, init_checkpoint=init,
+                   log=lambda line: log(f"  {arch.name} {line}"))
     model, _ = load_checkpoint(result.model_path)
     device = resolve_device(settings.device)
     _, val_accuracy = evaluate(model.to(device), Split(dataset.train.images[val_index], dataset.train.labels[val_index]), arch, device)

@@ -9,6 +9,7 @@ trial is committed, a killed search loses none, and re-running the same command 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,9 +98,13 @@ def run_study(
     seed: int,
     population: int = 16,
     progress: bool = True,
+    log: Callable[[str], None] = lambda line: None,
 ):
-    """Run (or resume) the study until it holds ``trials`` finished trials; returns the study."""
+    """Run (or resume) the study until it holds ``trials`` finished trials; returns the study.
+    ``log`` gets a plain line after every ``population`` trials (a generation of NSGA-II)."""
     import optuna
+
+    from hwnas.logs import bars_wanted
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     # Optuna 5 reads constraints recorded with Trial.set_constraint (constraints_func is deprecated).
@@ -143,12 +148,35 @@ def run_study(
         trial.set_user_attr("accuracy_source", "supernet (inherited weights, recalibrated BatchNorm)")
         return accuracy_of(point), verdict.resource_share
 
-    def record(study, trial):
-        if trial.state == optuna.trial.TrialState.COMPLETE:
-            done.setdefault(trial.user_attrs["point_key"], trial)
+    started, finished = time.perf_counter(), len(complete)
 
-    study.optimize(objective, n_trials=remaining, callbacks=[record], show_progress_bar=progress)
+    def record(study, trial):
+        nonlocal finished
+        if trial.state != optuna.trial.TrialState.COMPLETE:
+            return
+        done.setdefault(trial.user_attrs["point_key"], trial)
+        finished += 1
+        if finished % population == 0 or finished == trials:
+            feasible = [t for t in done.values() if t.user_attrs["violation"] <= 0]
+            best = max((t.values[0] for t in feasible), default=0.0)
+            log(f"trials {finished}/{trials} done: {len(feasible)} distinct feasible, best supernet accuracy "
+                f"{best:.2%}, {time.perf_counter() - started:.0f} s")
+
+    study.optimize(objective, n_trials=remaining, callbacks=[record], show_progress_bar=bars_wanted(progress))
     return study
+
+
+def trial_records(study) -> list[dict]:
+    """Every finished trial as the report draws it: LUT, BRAM18, fps, the cost model's verdict and,
+    when feasible, the supernet's accuracy."""
+    import optuna
+
+    return [
+        {"trial": t.number, "feasible": t.user_attrs["violation"] <= 0, "lut": t.user_attrs["lut"],
+         "bram18": t.user_attrs["bram18"], "fps": t.user_attrs["fps"], "supernet_val_accuracy": t.values[0],
+         "hardware": t.user_attrs["hardware"]}
+        for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    ]
 
 
 def pareto_trials(study) -> list:

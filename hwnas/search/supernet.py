@@ -15,6 +15,8 @@ sign(0) = +1 and a straight-through estimator clipped to [-1, 1].
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,6 +193,7 @@ def train_supernet(
     device: str = "cpu",
     progress: bool = True,
     state_path: Path | None = None,
+    log: Callable[[str], None] = lambda line: None,
 ) -> list[float]:
     """Sandwich-rule training: each step the largest, the smallest and ``random_subnets`` random
     subnets add their gradients before one Adam step (cosine schedule, no weight decay on the
@@ -200,6 +203,8 @@ def train_supernet(
     a later call resumes from there, so a killed search loses at most one epoch.
     """
     from tqdm import tqdm
+
+    from hwnas.logs import bars_wanted
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -222,8 +227,8 @@ def train_supernet(
     y_all = torch.as_tensor(labels, dtype=torch.long)
     for epoch in range(len(losses), epochs):
         order = torch.as_tensor(rng.permutation(len(images)))
-        total, count = 0.0, 0
-        bar = tqdm(range(steps_per_epoch), desc=f"supernet epoch {epoch + 1}/{epochs}", disable=not progress, leave=False)
+        total, count, started = 0.0, 0, time.perf_counter()
+        bar = tqdm(range(steps_per_epoch), desc=f"supernet epoch {epoch + 1}/{epochs}", disable=not bars_wanted(progress), leave=False)
         for step in bar:
             idx = order[step * batch_size : (step + 1) * batch_size]
             x, y = x_all[idx].to(device), y_all[idx].to(device)
@@ -238,6 +243,7 @@ def train_supernet(
             count += len(idx)
             bar.set_postfix(loss=f"{total / count:.3f}")
         losses.append(total / count)
+        log(f"supernet epoch {epoch + 1}/{epochs}: loss {total / count:.4f}, {time.perf_counter() - started:.1f} s")
         if state_path is not None:
             state = {
                 "supernet": supernet.state_dict(), "optimizer": optimizer.state_dict(),

@@ -24,6 +24,7 @@ import numpy as np
 from hwnas.arch.spec import Arch, save_arch
 from hwnas.data.dataset import Dataset, Split, check_fits
 from hwnas.errors import UserError
+from hwnas.logs import bars_wanted, logging_to_file
 from hwnas.train.config import TrainConfig
 from hwnas.train.device import resolve_device
 from hwnas.train.metrics import EpochRecord, history_records, record_dicts, write_metrics
@@ -32,6 +33,7 @@ from hwnas.train.state import load_state, save_state
 
 MODEL_FILE = "model.pt"
 ARCH_FILE = "arch.yaml"
+LOG_FILE = "train.log"  # the plain progress lines, timestamped, whatever the terminal shows
 EVAL_BATCH = 1000
 
 
@@ -80,7 +82,7 @@ def _train_epoch(model, split: Split, arch: Arch, config: TrainConfig, epoch: in
     loss_sum = torch.zeros((), device=device)
     correct = torch.zeros((), device=device, dtype=torch.long)
     seen = 0
-    bar = tqdm(batches, desc=f"epoch {epoch}/{config.epochs}", unit="batch", leave=False, disable=None if progress else True)
+    bar = tqdm(batches, desc=f"epoch {epoch}/{config.epochs}", unit="batch", leave=False, disable=not bars_wanted(progress))
     for step, index in enumerate(bar, 1):
         inputs, labels = _to_device(split, index, arch, device)
         logits = model(inputs)
@@ -146,6 +148,7 @@ def train(
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
     out_dir.mkdir(parents=True, exist_ok=True)
+    log = logging_to_file(log, out_dir / LOG_FILE)
 
     saved = load_state(out_dir)
     if saved is not None:

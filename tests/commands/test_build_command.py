@@ -63,3 +63,13 @@ def test_build_of_a_run_folder_keeps_its_clock_and_part(tmp_path):
     result = run_cli("build", str(run), "--board", "zcu104", "--out", str(tmp_path / "other"))
     assert result.returncode == 2
     assert "was lowered for the part xc7z020clg400-1" in result.stderr
+
+
+@pytest.mark.slow
+def test_build_of_a_spec_without_checkpoint_says_in_one_line_that_the_weights_are_random(tmp_path):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    result = run_cli("build", str(tmp_path / "tiny.yaml"), "--board", "pynq-z2", "--fps", "200000",
+                     "--backend", "finn", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "--checkpoint" in line]
+    assert len(notes) == 1 and "weights are random" in notes[0], result.stderr

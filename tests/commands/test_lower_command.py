@@ -58,7 +58,7 @@ def test_malformed_board_yaml(tmp_path):
     board = tmp_path / "bad.yaml"
     board.write_text("name: [unclosed\n")
     assert_one_line_error(run_cli("lower", TFC, "--board", str(board), "--fps", "1000", "--out", str(tmp_path / "o")),
-                          "bad.yaml is not valid YAML")
+                          "bad.yaml:2:1: not valid YAML")
 
 
 def test_malformed_spec(tmp_path):

@@ -12,7 +12,9 @@ import yaml
 from hwnas.board import load_board
 from hwnas.errors import UserError
 from hwnas.search.budget import Budget
+from hwnas.search.report import CHOSEN_COLOR, REFERENCE_COLOR, SEARCH_COLOR
 from hwnas.search.run import SearchSettings, search
+from tests.report.chromium import colour_pixels, hex_rgb, needs_chromium, open_page
 
 pytestmark = pytest.mark.slow
 
@@ -62,8 +64,33 @@ def test_search_writes_every_output_and_the_best_fits(first_run):
         assert pair["reference"]["fits"] and pair["searched"]["lut"] <= pair["reference"]["lut"]
         assert 0 < pair["searched"]["test_accuracy"] <= 1
     assert len(summary["matched_luts"]) == len(outcome.matched) >= 1
+    logged = (run / "search.log").read_text()
+    for line in ("supernet epoch 2/2: loss", f"trials {TINY.trials}/{TINY.trials} done", "train accuracy", "report:"):
+        assert line in logged, line
+    assert "\r" not in logged
+    assert (run / "candidates" / f"{best.arch.name.split('-')[1]}" / "train.log").is_file()
     html = (run / "report.html").read_text()
     assert "<svg" in html and "tfc-w1a1" in html and best.arch.name in html
+
+
+@needs_chromium
+def test_report_shows_every_trial_the_chosen_network_and_best_files_in_chromium(first_run):
+    tmp, outcome, _ = first_run
+    run = tmp / "run"
+    png = tmp / "search-report-synthetic.png"
+    assert open_page(run / "report.html", png) == []
+    assert colour_pixels(png, hex_rgb(SEARCH_COLOR)) > 100  # trial marks (hollow) and the front
+    assert colour_pixels(png, hex_rgb(CHOSEN_COLOR)) > 50  # the chosen network's stars
+    assert colour_pixels(png, hex_rgb(REFERENCE_COLOR)) > 50  # FINN's references
+    html = (run / "report.html").read_text()
+    trials = outcome.trials
+    assert len(trials) == TINY.trials
+    drawn = sum(1 for t in trials if t["feasible"] or t["lut"] > 0)
+    assert html.count("<title>trial ") == drawn + 1  # and the chosen network once more, as a star
+    assert html.count(": rejected, ") == sum(1 for t in trials if not t["feasible"] and t["lut"] > 0)
+    for name in ("arch.yaml", "model.pt", "dataflow.onnx", "estimates.json", "verification.json", "lower.log"):
+        assert f'href="best/{name}"' in html
+    assert "agrees on" in html and "MVAU_hls_0" in html
 
 
 def test_rerun_resumes_without_new_trials_and_reuses_the_supernet(first_run):
