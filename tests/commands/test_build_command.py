@@ -63,3 +63,30 @@ def test_build_of_a_run_folder_keeps_its_clock_and_part(tmp_path):
     result = run_cli("build", str(run), "--board", "zcu104", "--out", str(tmp_path / "other"))
     assert result.returncode == 2
     assert "was lowered for the part xc7z020clg400-1" in result.stderr
+
+
+@pytest.mark.slow
+def test_make_csim_works_in_a_copy_of_a_project_built_without_csim(tmp_path):
+    """Without --csim the project still carries test vectors: `make csim` in a copy of the folder
+    compiles and checks them against the model's classes (from the spec and model.pt), or, for a
+    run folder without its model, against FINN's execution of random graph inputs."""
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    out = tmp_path / "out"
+    result = run_cli("build", str(tmp_path / "tiny.yaml"), "--board", "pynq-z2", "--fps", "100000", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert not (out / "hls" / "build").exists()
+
+    moved = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(out, moved, ignore=shutil.ignore_patterns("lower"))
+    made = subprocess.run(["make", "csim"], cwd=moved, capture_output=True, text=True)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "csim: 10/10 predictions agree with the expected classes" in made.stdout
+
+    bare = tmp_path / "bare"
+    shutil.copytree(out / "lower", bare)
+    (bare / "model.pt").unlink()
+    result = run_cli("build", str(bare), "--board", "pynq-z2", "--out", str(tmp_path / "bare-out"))
+    assert result.returncode == 0, result.stderr
+    made = subprocess.run(["make", "csim"], cwd=tmp_path / "bare-out", capture_output=True, text=True)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "csim: 10/10 predictions agree with the expected classes" in made.stdout
