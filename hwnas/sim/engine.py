@@ -69,7 +69,8 @@ class Timing:
     frame rate).
     """
 
-    def __init__(self, nodes: list[SimNode], streams: dict[str, SimStream], frames: int, *, source_interval: int = 0):
+    def __init__(self, nodes: list[SimNode], streams: dict[str, SimStream], frames: int, *, source_interval: int = 0,
+                 max_sweeps: int = SWEEPS):
         self.nodes, self.streams, self.frames = {node.name: node for node in nodes}, streams, frames
         self.writer: dict[str, _Port] = {}
         self.reader: dict[str, _Port] = {}
@@ -96,7 +97,7 @@ class Timing:
         self.chunks = self.sweeps = 0
         self.times = {name: floor.copy() for name, floor in self._base.items()}
         self._done = {name: len(t) for name, t in self.times.items()}  # iterations with final times
-        if self._sweep(list(nodes)):
+        if self._sweep(list(nodes), max_sweeps):
             self.deadlock = False
             return
         self.times = {name: np.full(len(floor), -1, dtype=np.int64) for name, floor in self._base.items()}
@@ -114,10 +115,10 @@ class Timing:
                 lower[later] = np.maximum(lower[later], self.times[r.node][r.indices[:-depth]] + 1)
         return lower
 
-    def _sweep(self, nodes: list[SimNode]) -> bool:
-        """Sweep from below to the least solution; False if it has not settled after SWEEPS sweeps."""
+    def _sweep(self, nodes: list[SimNode], max_sweeps: int) -> bool:
+        """Sweep from below to the least solution; False if it has not settled after ``max_sweeps``."""
         order = list(nodes)
-        while self.sweeps < SWEEPS:
+        while self.sweeps < max_sweeps:
             self.sweeps += 1
             moved = False
             for node in order:

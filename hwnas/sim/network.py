@@ -39,10 +39,11 @@ class FifoReport:
 class SimulationResult:
     design: str
     frames: int
-    cycles_per_frame: float  # steady state: mean interval between the last frames' outputs
+    cycles_per_frame: float | None  # steady state: mean interval between the last half's outputs; None on deadlock
     estimated_cycles_per_frame: int | None  # the cost model's bottleneck
-    first_frame_latency_cycles: int
-    total_cycles: int
+    first_frame_latency_cycles: int | None  # None: a deadlock before the first class
+    frames_completed: int
+    total_cycles: int  # until the last iteration of any kernel
     deadlock: bool
     fifos: tuple[FifoReport, ...]
     nodes: tuple[NodeReport, ...]
@@ -52,7 +53,7 @@ class SimulationResult:
     @property
     def deviation(self) -> float | None:
         """Simulated / estimated cycles per frame, minus one."""
-        if not self.estimated_cycles_per_frame:
+        if not self.estimated_cycles_per_frame or self.cycles_per_frame is None:
             return None
         return self.cycles_per_frame / self.estimated_cycles_per_frame - 1
 
@@ -62,7 +63,10 @@ class SimulationResult:
 
     def verdict(self) -> str:
         if self.deadlock:
-            return f"DEADLOCK: the accelerator stops within {self.frames} frames (a FIFO is too shallow)"
+            return (
+                f"DEADLOCK: the accelerator stops after {self.frames_completed} of {self.frames} frames, at cycle "
+                f"{self.total_cycles:,} (a FIFO is too shallow where branches reconverge)"
+            )
         rate = f"{self.cycles_per_frame:,.1f} cycles/frame in steady state"
         if self.estimated_cycles_per_frame:
             rate += f" ({self.deviation:+.1%} against the cost model's {self.estimated_cycles_per_frame:,})"
@@ -145,14 +149,16 @@ def simulate_layers(layers, streams, frames: int, *, design: str = "accelerator"
             len(timing.times[node.name]), starved, blocked,
         ))
     fifos = tuple(FifoReport(s.name, s.depth, timing.fifo_peak(s.name), s.width) for s in sim_streams.values())
-    sink = timing.times[SINK]  # one class word per frame
-    done = sink.tolist()
-    half = (frames - 1) // 2
-    steady = (done[-1] - done[half]) / (frames - 1 - half) if frames > 1 else done[0] + 1
+    done = [int(t) for t in timing.times[SINK] if t >= 0]  # one class word per frame, -1 if never written
+    steady = None
+    if not timing.deadlock:
+        half = (frames - 1) // 2
+        steady = (done[-1] - done[half]) / (frames - 1 - half) if frames > 1 else done[0] + 1.0
     return SimulationResult(
-        design=design, frames=frames, cycles_per_frame=float(steady),
+        design=design, frames=frames, cycles_per_frame=steady,
         estimated_cycles_per_frame=max(estimates.values()) if estimates else None,
-        first_frame_latency_cycles=int(done[0]) + 1, total_cycles=int(done[-1]) + 1, deadlock=timing.deadlock,
+        first_frame_latency_cycles=done[0] + 1 if done else None, frames_completed=len(done),
+        total_cycles=max(int(t.max()) for t in timing.times.values()) + 1, deadlock=timing.deadlock,
         fifos=fifos, nodes=tuple(node_reports), sweeps=timing.sweeps, chunks=timing.chunks,
     )
 
@@ -168,3 +174,12 @@ def simulate(model, frames: int, *, design: str = "accelerator", depths=None, es
         model = ModelWrapper(str(model))
     layers, streams = read_layers(model)
     return simulate_layers(layers, streams, frames, design=design, depths=depths, estimates=estimates)
+
+
+def cost_model_cycles(arch, folding_path: Path, board) -> dict[str, int]:
+    """The cost model's cycles per frame of each FINN node of ``arch`` at the folding in
+    ``folding_path`` (FINN's folding_config format, as the lowering writes it)."""
+    from hwnas.cost import estimate, hardware_nodes, read_finn_config
+
+    folding = read_finn_config(folding_path, hardware_nodes(arch))
+    return {n.node.name: n.cost.cycles_per_frame for n in estimate(arch, folding, board).nodes}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -41,7 +42,6 @@ TINY = "name: tiny\ninput: {features: 64, bits: 1}\nclasses: 4\nlayers:\n  - lin
 def test_build_of_a_run_folder_keeps_its_clock_and_part(tmp_path):
     """A run folder lowered at --clock-mhz 150 builds at 150 MHz (its folding meets the rate only
     there) unless --clock-mhz says otherwise; building it for another part is refused."""
-    import json
 
     (tmp_path / "tiny.yaml").write_text(TINY)
     run = tmp_path / "run"
@@ -67,14 +67,24 @@ def test_build_of_a_run_folder_keeps_its_clock_and_part(tmp_path):
 
 @pytest.mark.slow
 def test_make_csim_works_in_a_copy_of_a_project_built_without_csim(tmp_path):
-    """Without --csim the project still carries test vectors: `make csim` in a copy of the folder
+    """(With --simulate: simulation.json and the printed verdict.) Without --csim the project still
+    carries test vectors: `make csim` in a copy of the folder
     compiles and checks them against the model's classes (from the spec and model.pt), or, for a
     run folder without its model, against FINN's execution of random graph inputs."""
     (tmp_path / "tiny.yaml").write_text(TINY)
     out = tmp_path / "out"
-    result = run_cli("build", str(tmp_path / "tiny.yaml"), "--board", "pynq-z2", "--fps", "100000", "--out", str(out))
+    result = run_cli("build", str(tmp_path / "tiny.yaml"), "--board", "pynq-z2", "--fps", "100000", "--out", str(out),
+                     "--simulate", "4")
     assert result.returncode == 0, result.stderr
     assert not (out / "hls" / "build").exists()
+    # --simulate: a verdict line, the per-node table and simulation.json
+    simulation = json.loads((out / "simulation.json").read_text())
+    assert simulation["deadlock"] is False and simulation["frames"] == 4
+    assert simulation["cycles_per_frame"] == simulation["estimated_cycles_per_frame"]
+    assert simulation["first_frame_latency_cycles"] > simulation["cycles_per_frame"]
+    assert all(f["peak"] <= f["depth"] for f in simulation["fifos"])
+    assert "simulation: OK: no deadlock in 4 frames" in result.stdout
+    assert "layer0_mvau" in result.stdout and "starved" in result.stdout
 
     moved = tmp_path / "elsewhere" / "copy"
     shutil.copytree(out, moved, ignore=shutil.ignore_patterns("lower"))
