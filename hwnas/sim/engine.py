@@ -11,9 +11,10 @@ are final once the words they wait for have final times.
 
 The earliest times are the least solution of this max-plus system, found two ways, both with one
 vectorised pass per kernel at a time (T = n + running max of (bound - n)), never a loop over cycles:
-  - sweeps: every kernel over all its iterations, forward then backward through the graph, until
-    nothing moves. Few sweeps when the FIFOs are deep enough (sized), but one per hand-over between
-    two kernels that wait for each other, which tight FIFOs make many;
+  - sweeps: every kernel over one frame's iterations, forward then backward through the graph,
+    until nothing moves, then the next frame (no iteration waits for a later frame). Few sweeps a
+    frame when the FIFOs are deep enough (sized), but one per hand-over between two kernels that
+    wait for each other, which tight FIFOs make many;
   - event-driven chunks, when the sweeps have not settled after ``SWEEPS``: a kernel advances over
     every iteration whose words are already written (inputs) and whose slots are already freed
     (outputs); then the next kernel. Exact whatever the depths, and it finds deadlocks: when no
@@ -30,7 +31,7 @@ import numpy as np
 
 from hwnas.sim.schedules import Schedule
 
-SWEEPS = 24
+SWEEPS = 400  # per frame: sized FIFOs need a few, a FIFO cut to 2 some hundreds
 
 
 @dataclass(frozen=True)
@@ -104,37 +105,57 @@ class Timing:
         self._done = dict.fromkeys(self.nodes, 0)
         self.deadlock = self._run(list(nodes))
 
-    def _bound(self, node: SimNode) -> np.ndarray:
-        """Every constraint on ``node``'s iterations from its neighbours' current times."""
-        lower = self._input_bound(node)
-        for name in node.outputs:
-            depth = self.streams[name].depth
+    def _lower_bound(self, node: SimNode, start: int, stop: int, *, outputs: bool = True) -> np.ndarray:
+        """The earliest cycles iterations [start, stop) of ``node`` allow from its neighbours'
+        current times (and its own previous iteration); ``outputs=False``: from its inputs only."""
+        lower = self._base[node.name][start:stop].copy()
+        for name in node.inputs:
             w, r = self.writer[name], self.reader[name]
-            if depth is not None and len(w.indices) > depth:
-                later = w.indices[depth:]
-                lower[later] = np.maximum(lower[later], self.times[r.node][r.indices[:-depth]] + 1)
+            lo, hi = np.searchsorted(r.indices, [start, stop])
+            at = r.indices[lo:hi] - start
+            lower[at] = np.maximum(lower[at], self.times[w.node][w.indices[lo:hi]] + 1)
+        for name in node.outputs if outputs else ():
+            depth = self.streams[name].depth
+            if depth is None:
+                continue
+            w, r = self.writer[name], self.reader[name]
+            lo, hi = np.searchsorted(w.indices, [start, stop])
+            lo = max(lo, depth)
+            if lo < hi:
+                at = w.indices[lo:hi] - start
+                lower[at] = np.maximum(lower[at], self.times[r.node][r.indices[lo - depth : hi - depth]] + 1)
+        if start and outputs:
+            lower[0] = max(lower[0], self.times[node.name][start - 1] + 1)
         return lower
 
-    def _sweep(self, nodes: list[SimNode], max_sweeps: int) -> bool:
-        """Sweep from below to the least solution; False if it has not settled after ``max_sweeps``."""
-        order = list(nodes)
-        while self.sweeps < max_sweeps:
-            self.sweeps += 1
-            moved = False
-            for node in order:
-                steps = np.arange(len(self.times[node.name]), dtype=np.int64)
-                new = np.maximum.accumulate(self._bound(node) - steps) + steps
-                if not np.array_equal(new, self.times[node.name]):
-                    self.times[node.name] = new
-                    moved = True
-            if not moved:
-                return True
-            order.reverse()  # backpressure travels upstream in one backward sweep
-        return False
+    def _place(self, node: SimNode, start: int, stop: int) -> bool:
+        """Set iterations [start, stop) to their earliest times under the current bounds: one
+        running max (each iteration at least one cycle after the one before). Whether any moved."""
+        steps = np.arange(stop - start, dtype=np.int64)
+        new = np.maximum.accumulate(self._lower_bound(node, start, stop) - steps) + steps
+        moved = not np.array_equal(new, self.times[node.name][start:stop])
+        self.times[node.name][start:stop] = new
+        return moved
 
-    def _words_done(self, port: _Port) -> int:
-        """How many of a stream's words a port's node has handled (written or read) so far."""
-        return int(np.searchsorted(port.indices, self._done[port.node]))
+    def _sweep(self, nodes: list[SimNode], max_sweeps: int) -> bool:
+        """Sweep from below to the least solution, frame by frame: an iteration of frame f waits
+        only for words of frames up to f (a FIFO slot frees from an earlier word), so each frame
+        settles with the ones before it final. False if a frame has not settled in ``max_sweeps``."""
+        for frame in range(self.frames):
+            order, sweeps = list(nodes), 0
+            while True:
+                if sweeps == max_sweeps:
+                    return False
+                sweeps += 1
+                moved = False
+                for node in order:
+                    n = node.schedule.iterations
+                    moved |= self._place(node, frame * n, (frame + 1) * n)
+                if not moved:
+                    break
+                order.reverse()  # backpressure travels upstream in one backward sweep
+            self.sweeps += sweeps
+        return True
 
     def _reachable(self, node: SimNode) -> int:
         """The first iteration of ``node`` that waits for a word not yet written or a slot not yet
@@ -152,41 +173,20 @@ class Timing:
                 limit = min(limit, int(own[self._words_done(self.reader[name]) + depth]))
         return limit
 
-    def _advance(self, node: SimNode, stop: int) -> None:
-        start = self._done[node.name]
-        lower = self._base[node.name][start:stop].copy()
-        for name in node.inputs:
-            w, r = self.writer[name], self.reader[name]
-            lo, hi = np.searchsorted(r.indices, [start, stop])
-            lower[r.indices[lo:hi] - start] = np.maximum(
-                lower[r.indices[lo:hi] - start], self.times[w.node][w.indices[lo:hi]] + 1
-            )
-        for name in node.outputs:
-            depth = self.streams[name].depth
-            if depth is None:
-                continue
-            w, r = self.writer[name], self.reader[name]
-            lo, hi = np.searchsorted(w.indices, [start, stop])
-            lo = max(lo, depth)
-            if lo < hi:
-                lower[w.indices[lo:hi] - start] = np.maximum(
-                    lower[w.indices[lo:hi] - start], self.times[r.node][r.indices[lo - depth : hi - depth]] + 1
-                )
-        if start:
-            lower[0] = max(lower[0], self.times[node.name][start - 1] + 1)
-        steps = np.arange(stop - start, dtype=np.int64)
-        self.times[node.name][start:stop] = np.maximum.accumulate(lower - steps) + steps
-        self._done[node.name] = stop
+    def _words_done(self, port: _Port) -> int:
+        """How many of a stream's words a port's node has handled (written or read) so far."""
+        return int(np.searchsorted(port.indices, self._done[port.node]))
 
     def _run(self, nodes: list[SimNode]) -> bool:
-        """Advance kernels in turn until all are done (False) or none can move (True: deadlock)."""
+        """Event-driven: advance kernels in turn, each over every iteration it can reach, until all
+        are done (False) or none can move (True: deadlock)."""
         while True:
-            moved = finished = False
-            finished = True
+            moved, finished = False, True
             for node in nodes:
                 stop = self._reachable(node)
                 if stop > self._done[node.name]:
-                    self._advance(node, stop)
+                    self._place(node, self._done[node.name], stop)
+                    self._done[node.name] = stop
                     self.chunks += 1
                     moved = True
                 finished &= self._done[node.name] == len(self.times[node.name])
@@ -194,13 +194,6 @@ class Timing:
                 return False
             if not moved:
                 return True
-
-    def _input_bound(self, node: SimNode) -> np.ndarray:
-        lower = self._base[node.name].copy()
-        for name in node.inputs:
-            w, r = self.writer[name], self.reader[name]
-            lower[r.indices] = np.maximum(lower[r.indices], self.times[w.node][w.indices] + 1)
-        return lower
 
     def stalls(self, name: str) -> tuple[int, int]:
         """(starved, blocked) cycles of a node between its first and last iteration: cycles it
@@ -210,7 +203,7 @@ class Timing:
         stalled = gaps > 0
         if not stalled.any():
             return 0, 0
-        starved = (self._input_bound(self.nodes[name])[: len(t)] == t)[1:] & stalled
+        starved = (self._lower_bound(self.nodes[name], 0, len(t), outputs=False) == t)[1:] & stalled
         return int(gaps[starved].sum()), int(gaps[stalled & ~starved].sum())
 
     def fifo_peak(self, stream: str) -> int:

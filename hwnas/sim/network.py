@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from hwnas.sim.engine import SimNode, SimStream, Timing
+from hwnas.sim.engine import SWEEPS, SimNode, SimStream, Timing
 from hwnas.sim.schedules import schedule, stream_source, stream_sink
 
 SOURCE, SINK = "read_input", "write_output"
@@ -127,18 +127,19 @@ def sized_depths(layers: list[dict], streams: list[dict]) -> dict[str, int]:
 
 
 def simulate_layers(layers, streams, frames: int, *, design: str = "accelerator", depths=None,
-                    estimates: dict[str, int] | None = None) -> SimulationResult:
+                    estimates: dict[str, int] | None = None, max_sweeps: int = SWEEPS) -> SimulationResult:
     """Simulate ``frames`` frames of the accelerator of ``read_layers``'s (layers, streams), with
     the FIFO depths hwnas generates (``sized_depths``) except those ``depths`` names.
 
     ``estimates``: the cost model's cycles per frame by FINN node name; the bottleneck is their max.
+    ``max_sweeps``: sweeps before the event-driven run takes over (``hwnas.sim.engine``).
     """
     if frames < 1:
         raise ValueError("simulate at least one frame")
     # the generated design's depths unless told otherwise
     depths = {**sized_depths(layers, streams), **(depths or {})}
     nodes, sim_streams = accelerator_graph(layers, streams, depths=depths)
-    timing = Timing(nodes, sim_streams, frames)
+    timing = Timing(nodes, sim_streams, frames, max_sweeps=max_sweeps)
     finn_names = {layer["name"]: layer["node"] for layer in layers}
     estimates = estimates or {}
     node_reports = []

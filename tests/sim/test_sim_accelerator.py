@@ -69,8 +69,9 @@ def test_throughput_matches_the_cost_model_without_deadlock_or_overflow(networks
     assert bottleneck.iterations_per_frame == result.estimated_cycles_per_frame
 
 
-# CNV's cut FIFOs take the event-driven run (tight FIFOs), about 15 s for 3 frames: the small ones here
-@pytest.mark.parametrize("name", ["tfc-optimiser", "sfc-optimiser", "padded-parallel-optimiser"])
+# not CNV at the optimiser's folding: cut, its sweeps do not settle and the event-driven run takes
+# about 3 minutes here
+@pytest.mark.parametrize("name", [name for name in NAMES if name != "cnv-optimiser"])
 def test_fifos_cut_to_depth_2_cost_throughput(networks, name):
     """Every FIFO the sizing made deeper than 2, cut to 2: the simulated frame rate drops below the
     cost model's (a simulator that ignored the depths would not notice)."""
