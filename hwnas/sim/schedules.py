@@ -133,20 +133,20 @@ def _dwc(layer: dict) -> Schedule:
 
 @lru_cache(maxsize=256)
 def _dwc_schedule(in_width: int, out_width: int, in_words: int) -> Schedule:
-    """hwnas::width_convert's loop: write whenever a whole output word is buffered, then read
-    while the buffer lacks one."""
+    """hwnas::width_convert's loop: read while the buffer lacks an output word, then write
+    whenever a whole one is buffered."""
     out_words = in_width * in_words // out_width
     reads, writes = [], []
     fill = read = written = i = 0
     while written < out_words:
-        if fill >= out_width:
-            writes.append(i)
-            fill -= out_width
-            written += 1
         if read < in_words and fill < out_width:
             reads.append(i)
             fill += in_width
             read += 1
+        if fill >= out_width:
+            writes.append(i)
+            fill -= out_width
+            written += 1
         i += 1
     return _frozen(i, [reads], [writes])
 
