@@ -16,20 +16,20 @@ void width_convert(hls::stream<ap_uint<IN_W> > &in, hls::stream<ap_uint<OUT_W> >
     ap_uint<IN_W + OUT_W> buffer = 0;  // valid bits from bit 0 up
     unsigned fill = 0, words_read = 0, words_written = 0;
     while (words_written < OUT_WORDS) {
-// A read and a write may share a cycle: max(IN_WORDS, OUT_WORDS) cycles, the cost model's count.
+// A read and a write may share a cycle, the word read completing the word written: exactly
+// max(IN_WORDS, OUT_WORDS) cycles, so a converter is never slower than both its neighbours.
 #pragma HLS PIPELINE II = 1
-        bool can_write = fill >= OUT_W;
-        if (can_write) {
-            out.write(buffer(OUT_W - 1, 0));
-            buffer >>= OUT_W;
-            fill -= OUT_W;
-            words_written++;
-        }
         if (words_read < IN_WORDS && fill < OUT_W) {
             ap_uint<IN_W + OUT_W> word = in.read();
             buffer |= word << fill;
             fill += IN_W;
             words_read++;
+        }
+        if (fill >= OUT_W) {
+            out.write(buffer(OUT_W - 1, 0));
+            buffer >>= OUT_W;
+            fill -= OUT_W;
+            words_written++;
         }
     }
 }

@@ -30,6 +30,12 @@ def _weight_c_type(simd: int) -> str:
     raise ValueError(f"no plain integer type holds {simd} bits")
 
 
+def stream_names(count: int) -> list[str]:
+    """Names of the top's ``count`` streams in chain order: the DMA's words in, the layers' streams,
+    the classes out (the simulator reports FIFOs by these names)."""
+    return ["in_words"] + [f"s{i}" for i in range(1, count - 1)] + ["out_classes"]
+
+
 def encode_inputs(images: np.ndarray, datatype_name: str) -> np.ndarray:
     """Model inputs (N, ...) in FINN's value domain -> the unsigned element codes the stream carries."""
     from qonnx.core.datatype import DataType
@@ -89,8 +95,12 @@ def generate(
     """
     from hwnas.resources import data_dir
 
+    from hwnas.sim import sized_depths
+
     layers, streams = read_layers(model)
-    names = ["in_words"] + [f"s{i}" for i in range(1, len(streams) - 1)] + ["out_classes"]
+    names = stream_names(len(streams))
+    depths = sized_depths(layers, streams)
+    streams = [dict(s, depth=depths.get(name, s["depth"])) for name, s in zip(names, streams)]
     for i, layer in enumerate(layers):
         layer["in_stream"], layer["out_stream"] = names[i], names[i + 1]
         layer["has_params"] = layer["kind"] in ("mvau", "thresholding")

@@ -111,19 +111,21 @@ def _thresholding(model, node, inst) -> dict:
 def _swg(model, node, inst) -> dict:
     if inst.get_nodeattr("depthwise") and not _feeds_pool(model, node):
         raise UserError(f"{node.name}: a depthwise sliding window only feeds pooling in hwnas's designs")
-    if inst.get_nodeattr("parallel_window"):
-        raise UserError(f"{node.name}: parallel_window=1 has no hwnas template; use the default windowing")
     ifm_h, ifm_w = inst.get_nodeattr("IFMDim")
     ofm_h, ofm_w = inst.get_nodeattr("OFMDim")
     k_h, k_w = inst.get_nodeattr("ConvKernelDim")
     s_h, s_w = inst.get_nodeattr("Stride")
     d_h, d_w = inst.get_nodeattr("Dilation")
     simd, bits = inst.get_nodeattr("SIMD"), _elem(inst.get_input_datatype())[0]
+    channels = inst.get_nodeattr("IFMChannels")
+    parallel = bool(inst.get_nodeattr("parallel_window"))
+    # parallel_window=1 sends a whole window of SIMD channels per word (FINN's folded output shape)
+    group = k_h * k_w if parallel else 1
     return dict(
-        kind="swg", channels=inst.get_nodeattr("IFMChannels"), ifm_h=ifm_h, ifm_w=ifm_w, ofm_h=ofm_h,
-        ofm_w=ofm_w, k_h=k_h, k_w=k_w, s_h=s_h, s_w=s_w, d_h=d_h, d_w=d_w, simd=simd, bits=bits,
-        in_width=simd * bits, out_width=simd * bits,
-        out_words=ofm_h * ofm_w * k_h * k_w * (inst.get_nodeattr("IFMChannels") // simd),
+        kind="swg", channels=channels, ifm_h=ifm_h, ifm_w=ifm_w, ofm_h=ofm_h, ofm_w=ofm_w, k_h=k_h, k_w=k_w,
+        s_h=s_h, s_w=s_w, d_h=d_h, d_w=d_w, simd=simd, bits=bits, parallel=parallel,
+        in_width=simd * bits, out_width=group * simd * bits,
+        out_words=ofm_h * ofm_w * k_h * k_w * (channels // simd) // group,
     )
 
 

@@ -11,6 +11,8 @@ import numpy as np
 from hwnas.errors import UserError
 
 FASHION_MNIST_TEST_IMAGES = "t10k-images-idx3-ubyte.gz"
+# Test vectors every project carries in data/, so that its `make csim` runs out of the box.
+PROJECT_TEST_VECTORS = 10
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,25 @@ def to_graph_input(model_inputs: np.ndarray, graph_shape: tuple, graph_datatype:
     return data.astype(np.float32)
 
 
+def random_graph_inputs(model, count: int, *, seed: int = 0) -> np.ndarray:
+    """Uniformly random inputs in the value domain of the dataflow graph's input (for a graph that
+    comes without its spec), shaped (count, ...) as the graph reads them."""
+    name = model.graph.input[0].name
+    dt = model.get_tensor_datatype(name)
+    shape = tuple(model.get_tensor_shape(name))[1:]
+    return np.random.default_rng(seed).integers(int(dt.min()), int(dt.max()) + 1, size=(count, *shape)).astype(np.float32)
+
+
+def finn_classes_of_graph_inputs(model, graph_inputs: np.ndarray) -> np.ndarray:
+    """FINN's Python execution of the graph on inputs already in the graph's own domain and layout."""
+    from hwnas.lower import execute_dataflow
+
+    model_inputs = graph_inputs.transpose(0, 3, 1, 2) if graph_inputs.ndim == 4 else graph_inputs
+    if model.get_tensor_datatype(model.graph.input[0].name).name == "BINARY":
+        model_inputs = 2 * model_inputs - 1  # execute_dataflow maps model inputs -1/+1 to 0/1
+    return execute_dataflow(model, model_inputs)
+
+
 def model_classes(torch_model, model_inputs: np.ndarray) -> np.ndarray:
     import torch
 
@@ -92,25 +113,30 @@ def build_project(
         raise UserError(f"no dataflow graph at {dataflow_path}; run the lowering first")
     model = ModelWrapper(str(dataflow_path))
     hls_include = ap_types_include_dir()
-    inputs = expected = model_pred = finn_pred = None
+    model_pred = finn_pred = None
     source = ""
     graph_shape = tuple(model.get_tensor_shape(model.graph.input[0].name))
-    if csim:
-        if arch is None:
-            raise UserError("--csim needs the architecture spec (an ARCH.yaml, or a run folder holding arch.yaml)")
+    if csim and arch is None:
+        raise UserError("--csim needs the architecture spec (an ARCH.yaml, or a run folder holding arch.yaml)")
+    if arch is not None:
         from hwnas.model import prepare_input
 
-        raw, source = csim_images(arch, csim, fashion_mnist_dir=fashion_mnist_dir)
+        # without --csim the project still carries a few vectors, checked against the model (or FINN)
+        raw, source = csim_images(arch, csim or PROJECT_TEST_VECTORS, fashion_mnist_dir=fashion_mnist_dir)
         model_inputs = prepare_input(raw, arch)
         graph_dt = model.get_tensor_datatype(model.graph.input[0].name).name
         inputs = to_graph_input(model_inputs, graph_shape, graph_dt)
-        from hwnas.lower import execute_dataflow
+        if csim or torch_model is None:
+            from hwnas.lower import execute_dataflow
 
-        finn_pred = execute_dataflow(model, model_inputs[: len(model_inputs) if finn_images is None else finn_images])
-        expected = finn_pred
+            finn_pred = execute_dataflow(model, model_inputs[: len(model_inputs) if finn_images is None else finn_images])
+            expected = finn_pred
         if torch_model is not None:
             model_pred = model_classes(torch_model, model_inputs)
             expected = model_pred  # the testbench checks every image against the model
+    else:
+        inputs = random_graph_inputs(model, PROJECT_TEST_VECTORS)
+        expected = finn_classes_of_graph_inputs(model, inputs)
     plan = generate(
         model, design=arch.name if arch is not None else dataflow_path.parent.name, part=board.part, clock_mhz=board.clock_mhz,
         hls_include=hls_include, source=dataflow_path.name, inputs=inputs, expected=expected,

@@ -33,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--csim", type=int, default=0, metavar="N", help="C-simulate N test images")
     parser.add_argument(
+        "--simulate", type=int, default=0, metavar="N",
+        help="simulate N frames of the accelerator cycle by cycle (throughput, latency, FIFO depths, deadlock) "
+        "into simulation.json",
+    )
+    parser.add_argument(
         "--backend", choices=("hls", "finn"), default="hls",
         help="hls (default): hwnas's HLS accelerator and overlay project; finn: QONNX model, folding and "
         "finn-plus build config for FINN's flow",
@@ -69,8 +74,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.csim < 0:
         raise UserError("--csim takes a non-negative number of images")
-    if args.backend == "finn" and args.csim:
-        raise UserError("--csim C-simulates hwnas's HLS accelerator; it does not apply to --backend finn")
+    if args.simulate < 0:
+        raise UserError("--simulate takes a non-negative number of frames")
+    if args.backend == "finn" and (args.csim or args.simulate):
+        raise UserError("--csim and --simulate run hwnas's HLS accelerator; they do not apply to --backend finn")
     board = load_board(args.board, clock_mhz=args.clock_mhz)
     if args.source.is_dir():
         run_dir = args.source
@@ -114,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         csim=args.csim, fashion_mnist_dir=fashion_mnist,
     )
     print(f"project for {board.name}: {args.out} (make csim | make hls-ip | make bitstream; driver in {args.out / 'driver'})")
+    deadlock = args.simulate and _simulate(run_dir, args.simulate, arch=arch, board=board, design=design, out=args.out)
     if report is not None:
         print(f"C-simulation of {report.images} {report.source}:")
         print(f"  agrees with FINN's execution of dataflow.onnx on {report.finn_agree}/{report.finn_images}")
@@ -121,4 +129,24 @@ def run(args: argparse.Namespace) -> int:
             print(f"  agrees with the Brevitas model on {report.model_agree}/{report.images}")
         if report.finn_agree != report.finn_images or report.model_agree not in (None, report.images):
             return 1
-    return 0
+    return 1 if deadlock else 0
+
+
+def _simulate(run_dir: Path, frames: int, *, arch, board, design: str, out: Path) -> bool:
+    """Simulate the accelerator; print the verdict and the per-node table, write simulation.json.
+    Returns whether it deadlocked."""
+    import json
+
+    from hwnas.sim import cost_model_cycles, simulate
+
+    if arch is not None and (run_dir / "folding_config.json").is_file():
+        estimates = cost_model_cycles(arch, run_dir / "folding_config.json", board)
+    else:  # a run folder without its spec: FINN's estimates, which the cost model equals
+        found = run_dir / "finn_estimates.json"
+        estimates = {n["name"]: n["cycles"] for n in json.loads(found.read_text())["nodes"]} if found.is_file() else None
+    result = simulate(run_dir / "dataflow.onnx", frames, design=design, estimates=estimates)
+    path = result.write(out / "simulation.json")
+    print(f"simulation of {frames} frames ({path}):")
+    print(result.table())
+    print(f"simulation: {result.verdict()}")
+    return result.deadlock

@@ -132,3 +132,30 @@ def test_cnv_at_the_optimisers_folding(tmp_path):
     lowered = lower_at(arch, tmp_path / "run", fps=1_000, seed=2)
     assert _mvau_folds(lowered) != {n: (1, 1) for n in _mvau_folds(lowered)}
     _csim_and_check(lowered.out_dir, arch, tmp_path, finn_images=5)
+
+
+PARALLEL_WINDOW_SPECS = {
+    # the two specs for which `hwnas build --board pynq-z2 --fps 1000` used to refuse the optimiser's
+    # parallel_window=1 sliding window
+    "binary-input": ({"channels": 1, "height": 28, "width": 28, "bits": 1}, 0),
+    "uint8-padded": ({"channels": 1, "height": 28, "width": 28, "bits": 8}, 1),
+}
+
+
+@needs_fashion_mnist
+@pytest.mark.parametrize("case", list(PARALLEL_WINDOW_SPECS))
+def test_parallel_window_at_the_optimisers_folding(tmp_path, case):
+    from hwnas.arch.spec import arch_from_dict
+
+    image, padding = PARALLEL_WINDOW_SPECS[case]
+    arch = arch_from_dict({
+        "name": f"pw-{case}", "input": image, "classes": 10, "weight_bits": 1, "act_bits": 1,
+        "layers": [
+            {"conv": {"out": 24, "kernel": 3, "padding": padding}}, {"maxpool": {"kernel": 2}},
+            {"conv": {"out": 48, "kernel": 3}}, {"linear": {"out": 10}},
+        ],
+    })
+    lowered = lower_at(arch, tmp_path / "run", fps=1_000, seed=5)
+    config = json.loads(lowered.folding_path.read_text())
+    assert any(attrs.get("parallel_window") for attrs in config.values())
+    _csim_and_check(lowered.out_dir, arch, tmp_path, finn_images=20)

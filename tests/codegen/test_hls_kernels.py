@@ -142,19 +142,24 @@ def test_thresholding_matches_finn(runner, pe):
 # ---------------------------------------------------------------- Sliding window
 
 SWG_CASES = [
-    # (ch, ifm_h, ifm_w, k_h, k_w, stride, dil, simd, bits)
-    pytest.param(4, 7, 7, 3, 3, 1, 1, 1, 1, id="k3s1-simd1"),
-    pytest.param(4, 7, 7, 3, 3, 1, 1, 2, 1, id="k3s1-simd2"),
-    pytest.param(4, 7, 7, 3, 3, 1, 1, 4, 1, id="k3s1-full"),
-    pytest.param(3, 8, 9, 3, 3, 2, 1, 3, 8, id="k3s2-uint8-unused-edge"),
-    pytest.param(2, 9, 10, 2, 3, 1, 2, 1, 2, id="k2x3-dilation2"),
-    pytest.param(6, 8, 8, 2, 2, 2, 1, 3, 1, id="k2s2-pool-shape"),
-    pytest.param(2, 3, 3, 3, 3, 1, 1, 2, 1, id="window-is-image"),
+    # (ch, ifm_h, ifm_w, k_h, k_w, stride, dil, simd, bits, parallel_window)
+    pytest.param(4, 7, 7, 3, 3, 1, 1, 1, 1, 0, id="k3s1-simd1"),
+    pytest.param(4, 7, 7, 3, 3, 1, 1, 2, 1, 0, id="k3s1-simd2"),
+    pytest.param(4, 7, 7, 3, 3, 1, 1, 4, 1, 0, id="k3s1-full"),
+    pytest.param(3, 8, 9, 3, 3, 2, 1, 3, 8, 0, id="k3s2-uint8-unused-edge"),
+    pytest.param(2, 9, 10, 2, 3, 1, 2, 1, 2, 0, id="k2x3-dilation2"),
+    pytest.param(6, 8, 8, 2, 2, 2, 1, 3, 1, 0, id="k2s2-pool-shape"),
+    pytest.param(2, 3, 3, 3, 3, 1, 1, 2, 1, 0, id="window-is-image"),
+    pytest.param(4, 7, 7, 3, 3, 1, 1, 4, 1, 1, id="parallel-k3s1"),
+    pytest.param(1, 8, 8, 3, 3, 1, 1, 1, 8, 1, id="parallel-uint8-one-channel"),
+    pytest.param(3, 8, 9, 3, 3, 2, 1, 3, 8, 1, id="parallel-k3s2-unused-edge"),
+    pytest.param(2, 9, 10, 2, 3, 1, 2, 2, 2, 1, id="parallel-k2x3-dilation2"),
+    pytest.param(6, 8, 8, 2, 2, 2, 1, 3, 1, 1, id="parallel-depthwise-simd3"),
 ]
 
 
-@pytest.mark.parametrize("ch,ifm_h,ifm_w,k_h,k_w,stride,dil,simd,bits", SWG_CASES)
-def test_sliding_window_matches_finn(runner, ch, ifm_h, ifm_w, k_h, k_w, stride, dil, simd, bits):
+@pytest.mark.parametrize("ch,ifm_h,ifm_w,k_h,k_w,stride,dil,simd,bits,parallel", SWG_CASES)
+def test_sliding_window_matches_finn(runner, ch, ifm_h, ifm_w, k_h, k_w, stride, dil, simd, bits, parallel):
     rng = np.random.default_rng(ch * ifm_h + k_w)
     ofm_h = (ifm_h - (k_h - 1) * dil - 1) // stride + 1
     ofm_w = (ifm_w - (k_w - 1) * dil - 1) // stride + 1
@@ -168,10 +173,13 @@ def test_sliding_window_matches_finn(runner, ch, ifm_h, ifm_w, k_h, k_w, stride,
     expected = np.array([finn_execute("ConvolutionInputGenerator", attrs, {"in": f[None]}, out_shape) for f in x])
     defines = dict(
         CH=ch, IFM_H=ifm_h, IFM_W=ifm_w, OFM_H=ofm_h, OFM_W=ofm_w, K_H=k_h, K_W=k_w, STRIDE_H=stride,
-        STRIDE_W=stride, DIL_H=dil, DIL_W=dil, SIMD=simd, BITS=bits,
+        STRIDE_W=stride, DIL_H=dil, DIL_W=dil, SIMD=simd, BITS=bits, GROUP=k_h * k_w if parallel else 1,
     )
     tokens = [frames] + hex_tokens(pack_words(x.reshape(-1, simd), bits))
-    got = unpack_words(runner.run("swg", defines, tokens), simd, bits, signed=False)
+    out_elements = defines["GROUP"] * simd
+    words = runner.run("swg", defines, tokens)
+    assert len(words) == frames * ofm_h * ofm_w * k_h * k_w * ch // out_elements
+    got = unpack_words(words, out_elements, bits, signed=False)
     np.testing.assert_array_equal(got.reshape(expected.shape), expected)
 
 

@@ -13,6 +13,21 @@
 #include "params/layer3_mvau.h"
 #include "params/layer7_mvau.h"
 
+// A debug build (-DHWNAS_COUNT_TOKENS, C-simulation only) prints how many words each layer read and
+// wrote: the C-simulation runs the layers one after the other, so the counts of one call are exact
+// (hwnas.sim's token schedules are checked against them).
+#ifdef HWNAS_COUNT_TOKENS
+#include <cstdio>
+#define HWNAS_COUNTED(name, in, out, call)                                                          \
+    {                                                                                                \
+        size_t in_before = in.size(), out_before = out.size();                                     \
+        call;                                                                                        \
+        std::fprintf(stderr, "tokens %s %zu %zu\n", name, in_before - in.size(), out.size() - out_before); \
+    }
+#else
+#define HWNAS_COUNTED(name, in, out, call) call
+#endif
+
 // layer0_fmpadding: FINN node FMPadding_0
 static void layer0_fmpadding(hls::stream<ap_uint<16> > &in, hls::stream<ap_uint<16> > &out, unsigned images) {
     for (unsigned image = 0; image < images; image++) {
@@ -115,7 +130,7 @@ void hwnas_top(hls::stream<hwnas_in_word> &in_stream, hls::stream<hwnas_out_word
     hls::stream<ap_uint<IN_WIDTH> > in_words("in_words");
     hls::stream<ap_uint<OUT_WIDTH> > out_classes("out_classes");
     hls::stream<ap_uint<16> > s1("s1");
-#pragma HLS STREAM variable = s1 depth = 2
+#pragma HLS STREAM variable = s1 depth = 29
     hls::stream<ap_uint<16> > s2("s2");
 #pragma HLS STREAM variable = s2 depth = 2
     hls::stream<ap_uint<72> > s3("s3");
@@ -131,14 +146,14 @@ void hwnas_top(hls::stream<hwnas_in_word> &in_stream, hls::stream<hwnas_out_word
     hls::stream<ap_uint<6> > s8("s8");
 #pragma HLS STREAM variable = s8 depth = 2
     read_input(in_stream, in_words, images);
-    layer0_fmpadding(in_words, s1, images);
-    layer1_convolutioninputgenerator(s1, s2, images);
-    layer2_streamingdatawidthconverter(s2, s3, images);
-    layer3_mvau(s3, s4, images);
-    layer4_convolutioninputgenerator(s4, s5, images);
-    layer5_pool(s5, s6, images);
-    layer6_streamingdatawidthconverter(s6, s7, images);
-    layer7_mvau(s7, s8, images);
-    layer8_labelselect(s8, out_classes, images);
+    HWNAS_COUNTED("layer0_fmpadding", in_words, s1, layer0_fmpadding(in_words, s1, images));
+    HWNAS_COUNTED("layer1_convolutioninputgenerator", s1, s2, layer1_convolutioninputgenerator(s1, s2, images));
+    HWNAS_COUNTED("layer2_streamingdatawidthconverter", s2, s3, layer2_streamingdatawidthconverter(s2, s3, images));
+    HWNAS_COUNTED("layer3_mvau", s3, s4, layer3_mvau(s3, s4, images));
+    HWNAS_COUNTED("layer4_convolutioninputgenerator", s4, s5, layer4_convolutioninputgenerator(s4, s5, images));
+    HWNAS_COUNTED("layer5_pool", s5, s6, layer5_pool(s5, s6, images));
+    HWNAS_COUNTED("layer6_streamingdatawidthconverter", s6, s7, layer6_streamingdatawidthconverter(s6, s7, images));
+    HWNAS_COUNTED("layer7_mvau", s7, s8, layer7_mvau(s7, s8, images));
+    HWNAS_COUNTED("layer8_labelselect", s8, out_classes, layer8_labelselect(s8, out_classes, images));
     write_output(out_classes, out_stream, images);
 }
