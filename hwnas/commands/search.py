@@ -15,7 +15,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--board", required=True, help="board name (see `hwnas boards`) or board YAML file")
     parser.add_argument("--fps", required=True, type=float, help="frames per second the design must reach")
-    parser.add_argument("--dataset", default="fashion-mnist", help="fashion-mnist (default), mnist, cifar10, svhn, synthetic")
+    parser.add_argument(
+        "--dataset", default="fashion-mnist",
+        help="fashion-mnist (default), mnist, cifar10, svhn, synthetic, or your own data: a folder of class "
+        "sub-folders of images (optionally train/ and test/) or an .npz with images and labels",
+    )
+    parser.add_argument("--resize", metavar="HxW", help="resize your own images to HEIGHTxWIDTH (needed when their sizes differ)")
     parser.add_argument("--budget", default="quick", choices=("quick", "standard", "full"))
     parser.add_argument("--space", default="auto", choices=("auto", "mlp", "conv"))
     parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/search-<dataset>-<board>-<fps>)")
@@ -41,11 +46,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--fps must be positive, got {args.fps:g}")
     board = load_board(args.board, clock_mhz=args.clock_mhz)
     cache = args.cache_dir or Path(os.environ.get("HWNAS_CACHE", Path.home() / ".cache" / "hwnas"))
-    out = args.out or Path("runs") / f"search-{args.dataset}-{board.name}-{args.fps:g}fps"
+    from hwnas.data.own import resize_arg
+
+    out = args.out or Path("runs") / f"search-{Path(args.dataset).stem}-{board.name}-{args.fps:g}fps"
     settings = SearchSettings(
         dataset=args.dataset, board=board, fps=args.fps, budget=get_budget(args.budget), out_dir=out,
         cache_dir=cache, seed=args.seed, space=args.space, device=args.device, threads=args.threads, data_dir=args.data_dir,
-        progress=not args.no_progress,
+        progress=not args.no_progress, resize=resize_arg(args.resize),
     )
     outcome = search(settings)
     best = outcome.best

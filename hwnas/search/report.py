@@ -64,6 +64,7 @@ def write_search_report(outcome, settings, path: Path) -> Path:
         "plot": plot_points(outcome, settings),
         "training": training_note(settings.budget),
         "matched": outcome.matched,
+        "class_names": outcome.class_names,
     }
     path.write_text(render_template("search.html.j2", context))
     return path

@@ -8,6 +8,7 @@ networks trained the same way -> lowering of the chosen network -> report.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -20,6 +21,7 @@ import numpy as np
 from hwnas.arch.reference import reference_archs
 from hwnas.arch.spec import Arch, FlatInput, ImageInput, save_arch
 from hwnas.board import Board
+from hwnas.data.dataset import Dataset, write_class_names
 from hwnas.errors import UserError
 from hwnas.search.budget import Budget
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
@@ -30,7 +32,7 @@ SPACE_KINDS = ("auto", "mlp", "conv")
 
 @dataclass(frozen=True)
 class SearchSettings:
-    dataset: str
+    dataset: str | Dataset  # a known name, the path of a folder or .npz, or an in-memory Dataset
     board: Board
     fps: float
     budget: Budget
@@ -42,11 +44,15 @@ class SearchSettings:
     threads: int | None = None
     data_dir: Path | None = None
     progress: bool = True
+    resize: tuple[int, int] | None = None  # (height, width) for own image files of mixed sizes
+
+    def dataset_name(self) -> str:
+        return self.dataset if isinstance(self.dataset, str) else self.dataset.name
 
     def identity(self) -> dict:
         """What a resumed run must share with the run it resumes."""
         return {
-            "dataset": self.dataset, "board": self.board.name, "clock_mhz": self.board.clock_mhz, "fps": self.fps,
+            "dataset": self.dataset_name(), "board": self.board.name, "clock_mhz": self.board.clock_mhz, "fps": self.fps,
             "budget": self.budget.name, "seed": self.seed, "space": self.space,
         }
 
@@ -73,6 +79,7 @@ class SearchOutcome:
     agreement: float  # share of checked test images where the lowered graph agrees with the model
     seconds: float
     matched: list[tuple[Candidate, Candidate]]  # (reference, best searched network within its LUTs)
+    class_names: tuple[str, ...] = ()  # label i is class_names[i]
 
 
 def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, budget: Budget) -> SearchSpace:
@@ -112,11 +119,11 @@ def _describe(arch: Arch) -> str:
     return " -> ".join(type(layer).__name__.lower() + str(getattr(layer, "out", getattr(layer, "kernel", ""))) for layer in arch.layers)
 
 
-def _check_identity(out_dir: Path, settings: SearchSettings, fingerprint: str) -> None:
-    """Refuse to resume a search whose trials were judged under other settings, or by other cost
-    estimates (``study.judging_fingerprint``); a new folder records both."""
+def _check_identity(out_dir: Path, settings: SearchSettings, fingerprint: str, data_identity: dict) -> None:
+    """Refuse to resume a search whose trials were judged under other settings (own data: other
+    images), or by other cost estimates (``study.judging_fingerprint``); a new folder records both."""
     path = out_dir / "search.json"
-    identity = settings.identity()
+    identity = {**settings.identity(), **data_identity}
     if path.is_file():
         saved = json.loads(path.read_text())
         diff = ", ".join(f"{k}: {saved.get(k)!r} there, {v!r} now" for k, v in identity.items() if saved.get(k) != v)
@@ -131,55 +138,89 @@ def _check_identity(out_dir: Path, settings: SearchSettings, fingerprint: str) -
         path.write_text(json.dumps({**identity, "judging": fingerprint}, indent=2) + "\n")
 
 
-def _supernet_path(settings: SearchSettings, space: SearchSpace, origin: str) -> Path:
+def _data_key(settings: SearchSettings, data_identity: dict) -> str:
+    """The dataset's part of cache file names: its name, or for own data the folder's name and a
+    digest of its content (so that edited data trains a new supernet)."""
+    name = settings.dataset_name()
+    if not data_identity:
+        return name
+    return f"{Path(name).name or 'data'}-{data_identity['data']}"
+
+
+def _supernet_path(settings: SearchSettings, space: SearchSpace, origin: str, data_key: str) -> Path:
     budget = settings.budget
     key = json.dumps(
-        {"dataset": settings.dataset, "origin": origin, "space": repr(space.space), "input": repr(space.input),
+        {"dataset": data_key, "origin": origin, "space": repr(space.space), "input": repr(space.input),
          "subset": budget.train_subset, "validation": budget.validation, "epochs": budget.supernet_epochs,
          "seed": settings.seed},
         sort_keys=True,
     )
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-    return settings.cache_dir / "supernets" / f"{settings.dataset}-{budget.name}-{digest}.pt"
+    return settings.cache_dir / "supernets" / f"{data_key}-{budget.name}-{digest}.pt"
+
+
+def _open_dataset(settings: SearchSettings):
+    """The dataset before any folder is made: own data (a path, or an in-memory Dataset) is read and
+    checked now; a known name is checked now and loaded after the cheap feasibility check.
+    Returns (dataset or None, image shape, classes, the data's part of the run's identity)."""
+    from hwnas.data import Dataset, dataset_info
+    from hwnas.data.own import content_digest
+    from hwnas.data.registry import is_own_data
+
+    dataset = settings.dataset
+    if isinstance(dataset, str) and is_own_data(dataset):
+        from hwnas.data.own import load_own_dataset
+
+        dataset = load_own_dataset(Path(dataset), resize=settings.resize, seed=settings.seed, name=dataset)
+    if isinstance(dataset, Dataset):
+        return dataset, dataset.image_shape, dataset.classes, {"data": content_digest(dataset)}
+    if settings.resize is not None:
+        raise UserError(f"--resize applies to your own folder or .npz, not to {dataset}")
+    info = dataset_info(dataset)
+    return None, info.image_shape or (1, 16, 16), info.classes or 4, {}
 
 
 def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> SearchOutcome:
     import torch
 
-    from hwnas.data import Locations, dataset_info, load_dataset
+    from hwnas.data import Locations, load_dataset
     from hwnas.search.supernet import SuperNet, subnet_accuracy, train_supernet
 
     started = time.perf_counter()
     if settings.threads is not None:
         torch.set_num_threads(settings.threads)
+    budget = settings.budget
+    dataset, image_shape, classes, data_identity = _open_dataset(settings)
+    space = choose_space(image_shape, classes, settings.space, budget=budget)
     out_dir = settings.out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
-    budget = settings.budget
-    info = dataset_info(settings.dataset)
-    image_shape, classes = info.image_shape or (1, 16, 16), info.classes or 4
-    space = choose_space(image_shape, classes, settings.space, budget=budget)
-    _check_identity(out_dir, settings, judging_fingerprint(space, settings.board, settings.fps))
+    _check_identity(out_dir, settings, judging_fingerprint(space, settings.board, settings.fps), data_identity)
     log(budget.describe())
     check_reachable(space, settings.board, settings.fps)
 
-    locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")
-    dataset = load_dataset(settings.dataset, space.largest(), locations=locations, seed=settings.seed, progress=settings.progress)
+    if dataset is None:
+        locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")
+        dataset = load_dataset(settings.dataset, space.largest(), locations=locations, seed=settings.seed,
+                               progress=settings.progress)
     log(dataset.summary())
     rng = np.random.default_rng(settings.seed)
     order = rng.permutation(len(dataset.train))
-    val_index = order[: budget.validation]
-    train_index = order[budget.validation :]
+    # a small dataset of the user's keeps four fifths of its training images for training
+    validation = min(budget.validation, len(dataset.train) // 5)
+    val_index = order[:validation]
+    train_index = order[validation:]
     if budget.train_subset is not None:
         train_index = train_index[: budget.train_subset]
     pixels = lambda idx: dataset.train.images[idx].astype(np.float32).reshape(len(idx), *space.input.shape)
     train_x, train_y = pixels(train_index), dataset.train.labels[train_index]
     val_x, val_y = pixels(val_index), dataset.train.labels[val_index]
+    data_key = _data_key(settings, data_identity)
 
     supernet = SuperNet(space, seed=settings.seed)
-    path = _supernet_path(settings, space, dataset.origin)
+    path = _supernet_path(settings, space, dataset.origin, data_key)
     done_path = path.with_suffix(".done")
     path.parent.mkdir(parents=True, exist_ok=True)
     if done_path.is_file():
@@ -244,7 +285,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
 
     references = []
     for ref in reference_archs(image_shape, classes):
-        ref_dir = settings.cache_dir / "references" / f"{settings.dataset}-{budget.name}-seed{settings.seed}" / ref.name
+        ref_dir = settings.cache_dir / "references" / f"{data_key}-{budget.name}-seed{settings.seed}" / ref.name
         references.append(_train_candidate(ref, dataset, settings, ref_dir, train_index, val_index, init=None, log=log))
 
     # The comparison at matched cost: for each reference that fits, the Pareto point the search
@@ -256,7 +297,9 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
             matched.append((ref, train_trial(max(within, key=lambda t: t.values[0]))))
 
     agreement = _lower_best(best, dataset, settings, out_dir / "best", log=log)
-    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started, matched)
+    write_class_names(dataset, out_dir / "best")
+    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started, matched,
+                            dataset.label_names())
     _write_summary(outcome, settings)
     from hwnas.search.report import write_search_report
 
@@ -274,7 +317,7 @@ def _train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *
 
     budget = settings.budget
     train_split = Split(dataset.train.images[train_index], dataset.train.labels[train_index])
-    subset = type(dataset)(dataset.name, train_split, dataset.test, dataset.classes, dataset.origin)
+    subset = dataclasses.replace(dataset, train=train_split)
     config = TrainConfig(dataset=dataset.name, epochs=budget.final_epochs, seed=settings.seed, device=settings.device,
                          threads=settings.threads)
     log(f"training {arch.name} ({_describe(arch)}) for {budget.final_epochs} epochs")
@@ -333,7 +376,7 @@ def _write_summary(outcome: SearchOutcome, settings: SearchSettings) -> None:
     summary = {
         "settings": settings.identity(), "budget": settings.budget.to_dict(), "seconds": round(outcome.seconds, 1),
         "best": row(outcome.best), "references": [row(r) for r in outcome.references],
-        "lowering_agreement": outcome.agreement,
+        "lowering_agreement": outcome.agreement, "class_names": list(outcome.class_names),
         "matched_luts": [{"reference": row(ref), "searched": row(found)} for ref, found in outcome.matched],
     }
     (outcome.out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
