@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hwnas-installed
 
-.PHONY: install data demo test test-fast clean
+.PHONY: install data postgres demo test test-fast clean
 
 # The stack is pinned in requirements.txt (see ../shared/FACTS.md for why each pin). finn-plus goes
 # in with --no-deps: its metadata pins brevitas==0.13.0, which cannot co-install with torch 2.13.
@@ -17,26 +17,38 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-# The default dataset offline: Debian's dataset-fashion-mnist puts the original IDX files under
-# /usr/share/datasets/fashion-mnist, where `hwnas train` looks. Installed only when missing and
-# apt-get is usable (as root, or through sudo without a password); anywhere else this says what to do
-# and carries on, since hwnas can also read --data-dir, its cache, or download.
-FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
-APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
-data:
-	@if [ -f $(FASHION_MNIST) ]; then \
+# Debian packages the tests need, installed only when missing and apt-get is usable (as root, or
+# through sudo without a password); anywhere else this says what to do and carries on.
+# $(call apt_ensure,TARGET,FILE-ONCE-INSTALLED,PACKAGE,WHAT-ELSE-TO-DO)
+define apt_ensure
+	@if [ -e $(2) ]; then \
 		:; \
 	elif ! command -v apt-get >/dev/null 2>&1; then \
-		echo "make data: no apt-get here; give hwnas train --data-dir with the Fashion-MNIST IDX files, or let it download them"; \
+		echo "make $(1): no apt-get here; $(4)"; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		echo "make data: installing Debian's dataset-fashion-mnist"; \
-		(apt-get update -qq && $(APT_INSTALL)) || echo "make data: apt-get could not install dataset-fashion-mnist"; \
+		echo "make $(1): installing Debian's $(3)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(3) >/dev/null) \
+			|| echo "make $(1): apt-get could not install $(3)"; \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-		echo "make data: installing Debian's dataset-fashion-mnist"; \
-		(sudo apt-get update -qq && sudo $(APT_INSTALL)) || echo "make data: apt-get could not install dataset-fashion-mnist"; \
+		echo "make $(1): installing Debian's $(3)"; \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(3) >/dev/null) \
+			|| echo "make $(1): apt-get could not install $(3)"; \
 	else \
-		echo "make data: run 'sudo apt-get install dataset-fashion-mnist' to train on Fashion-MNIST offline"; \
+		echo "make $(1): run 'sudo apt-get install $(3)'; $(4)"; \
 	fi
+endef
+
+# The default dataset offline: Debian's dataset-fashion-mnist puts the original IDX files under
+# /usr/share/datasets/fashion-mnist, where `hwnas train` looks; hwnas can also read --data-dir, its
+# cache, or download.
+FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+data:
+	$(call apt_ensure,data,$(FASHION_MNIST),dataset-fashion-mnist,or give hwnas train --data-dir with the IDX files or let it download them)
+
+# PostgreSQL 15 for the tests of several search workers sharing one study (they start a throwaway
+# server with initdb in a temporary folder).
+postgres:
+	$(call apt_ensure,postgres,/usr/lib/postgresql/15/bin/initdb,postgresql,the multi-worker search tests need PostgreSQL 15)
 
 # The main job: FINN's CNV lowered with the finn-examples folding (its estimate table), then the
 # search for the most accurate Fashion-MNIST network pynq-z2 runs at 1,000 fps (quick budget; one
@@ -46,7 +58,7 @@ demo: install data
 		--folding examples/folding/cnv-w1a1.json --out runs/demo-cnv
 	$(BIN)/hwnas search --board pynq-z2 --fps 1000 --budget quick --threads 1 --out runs/demo-search
 
-test: install data
+test: install data postgres
 	$(BIN)/python -m pytest -q
 
 test-fast: install

@@ -11,21 +11,25 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from hwnas.arch.reference import reference_archs
-from hwnas.arch.spec import Arch, FlatInput, ImageInput, save_arch
+from hwnas.arch.spec import Arch, FlatInput, ImageInput
 from hwnas.board import Board
 from hwnas.data.dataset import Dataset, write_class_names
 from hwnas.errors import UserError
 from hwnas.search.budget import Budget
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
-from hwnas.search.study import judge, judging_fingerprint, pareto_trials, run_study
+from hwnas.search.final import SearchOutcome, candidate_from, describe, lower_best, record_candidate, train_candidate, write_summary
+from hwnas.search.workers import Tasks, download, open_storage, upload
+from hwnas.search.study import check_study_identity, judge, judging_fingerprint, open_study, pareto_trials, run_study
 
 SPACE_KINDS = ("auto", "mlp", "conv")
 
@@ -45,6 +49,27 @@ class SearchSettings:
     data_dir: Path | None = None
     progress: bool = True
     resize: tuple[int, int] | None = None  # (height, width) for own image files of mixed sizes
+    storage: str | None = None  # an Optuna storage URL shared by the workers; None: SQLite in out_dir
+    artifacts: Any = None  # an optuna.artifacts store or a folder for one; None: out_dir/artifacts
+    heartbeat_s: int = 10  # a worker's task or trial is failed after grace_s without a heartbeat
+    grace_s: int = 30
+
+    def storage_url(self) -> str:
+        return self.storage or f"sqlite:///{self.out_dir / 'study.db'}"
+
+    def artifact_store(self):
+        import optuna
+
+        if self.artifacts is None or isinstance(self.artifacts, (str, Path)):
+            folder = Path(self.artifacts or self.out_dir / "artifacts")
+            folder.mkdir(parents=True, exist_ok=True)
+            return optuna.artifacts.FileSystemArtifactStore(str(folder))
+        return self.artifacts
+
+    def coordination(self):
+        from hwnas.search.workers import Coordination
+
+        return Coordination(self.storage_url(), self.heartbeat_s, self.grace_s)
 
     def dataset_name(self) -> str:
         return self.dataset if isinstance(self.dataset, str) else self.dataset.name
@@ -55,31 +80,6 @@ class SearchSettings:
             "dataset": self.dataset_name(), "board": self.board.name, "clock_mhz": self.board.clock_mhz, "fps": self.fps,
             "budget": self.budget.name, "seed": self.seed, "space": self.space,
         }
-
-
-@dataclass(frozen=True)
-class Candidate:
-    arch: Arch
-    val_accuracy: float  # of the trained model, on the held-out validation images
-    test_accuracy: float
-    lut: int
-    bram18: int
-    fps: float
-    fits: bool
-    model_path: Path | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class SearchOutcome:
-    out_dir: Path
-    best: Candidate
-    pareto: list[dict]
-    references: list[Candidate]
-    agreement: float  # share of checked test images where the lowered graph agrees with the model
-    seconds: float
-    matched: list[tuple[Candidate, Candidate]]  # (reference, best searched network within its LUTs)
-    class_names: tuple[str, ...] = ()  # label i is class_names[i]
 
 
 def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, budget: Budget) -> SearchSpace:
@@ -102,7 +102,7 @@ def check_reachable(space: SearchSpace, board: Board, fps: float) -> None:
     if not judge(smallest, board, 1.0).feasible:
         raise UserError(
             f"board {board.name} is too small for the smallest architecture of the space "
-            f"({_describe(smallest)}): it does not fit even at 1 fps"
+            f"({describe(smallest)}): it does not fit even at 1 fps"
         )
     if not judge(smallest, board, fps).feasible:
         from hwnas.cost import reachable_fps
@@ -110,32 +110,9 @@ def check_reachable(space: SearchSpace, board: Board, fps: float) -> None:
         reachable, binding = reachable_fps(smallest, board)
         raise UserError(
             f"no architecture in the space reaches {fps:,.0f} fps on {board.name}: the smallest "
-            f"({_describe(smallest)}) reaches at most {reachable:,.0f} fps there, beyond it {binding} runs out first; "
+            f"({describe(smallest)}) reaches at most {reachable:,.0f} fps there, beyond it {binding} runs out first; "
             "ask for that or less"
         )
-
-
-def _describe(arch: Arch) -> str:
-    return " -> ".join(type(layer).__name__.lower() + str(getattr(layer, "out", getattr(layer, "kernel", ""))) for layer in arch.layers)
-
-
-def _check_identity(out_dir: Path, settings: SearchSettings, fingerprint: str, data_identity: dict) -> None:
-    """Refuse to resume a search whose trials were judged under other settings (own data: other
-    images), or by other cost estimates (``study.judging_fingerprint``); a new folder records both."""
-    path = out_dir / "search.json"
-    identity = {**settings.identity(), **data_identity}
-    if path.is_file():
-        saved = json.loads(path.read_text())
-        diff = ", ".join(f"{k}: {saved.get(k)!r} there, {v!r} now" for k, v in identity.items() if saved.get(k) != v)
-        if diff:
-            raise UserError(f"{out_dir} holds a search with other settings ({diff}); use another --out")
-        if saved.get("judging") != fingerprint:
-            raise UserError(
-                f"{out_dir} holds a search whose trials were judged by other cost estimates (the cost model "
-                f"or the board file changed since); use another --out, or delete {path.name} and study.db there"
-            )
-    else:
-        path.write_text(json.dumps({**identity, "judging": fingerprint}, indent=2) + "\n")
 
 
 def _data_key(settings: SearchSettings, data_identity: dict) -> str:
@@ -192,14 +169,20 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     budget = settings.budget
     dataset, image_shape, classes, data_identity = _open_dataset(settings)
     space = choose_space(image_shape, classes, settings.space, budget=budget)
+    check_reachable(space, settings.board, settings.fps)
     out_dir = settings.out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
-    _check_identity(out_dir, settings, judging_fingerprint(space, settings.board, settings.fps), data_identity)
+    storage = open_storage(settings.coordination())
+    # workers sharing a --storage draw different points; one worker on its own folder stays reproducible
+    sampler_seed = settings.seed if settings.storage is None else settings.seed + os.getpid()
+    study = open_study(storage, seed=sampler_seed, population=budget.population)
+    identity = {**settings.identity(), **data_identity, "judging": judging_fingerprint(space, settings.board, settings.fps)}
+    check_study_identity(study, identity, where=settings.storage_url())
+    tasks = Tasks(storage, study.study_name, settings.coordination(), log=log)
     log(budget.describe())
-    check_reachable(space, settings.board, settings.fps)
 
     if dataset is None:
         locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")
@@ -218,30 +201,40 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     train_x, train_y = pixels(train_index), dataset.train.labels[train_index]
     val_x, val_y = pixels(val_index), dataset.train.labels[val_index]
     data_key = _data_key(settings, data_identity)
+    store = settings.artifact_store()
 
     supernet = SuperNet(space, seed=settings.seed)
     path = _supernet_path(settings, space, dataset.origin, data_key)
     done_path = path.with_suffix(".done")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if done_path.is_file():
+
+    reused = done_path.is_file()
+
+    def train_the_supernet(record) -> None:
+        if not done_path.is_file():
+            log(f"training the supernet ({budget.supernet_epochs} epochs, sandwich rule) -> {path}")
+            losses = train_supernet(
+                supernet, train_x, train_y, epochs=budget.supernet_epochs, seed=settings.seed,
+                device=settings.device, progress=settings.progress, state_path=path,
+            )
+            done_path.write_text(json.dumps({"losses": losses}) + "\n")
+        record("supernet", upload(store, path, tasks))
+
+    tasks.run_all({"supernet": train_the_supernet})
+    if not done_path.is_file():  # another worker trained it
+        download(store, tasks.result("supernet")["supernet"], path)
+        done_path.write_text(json.dumps({"from": "another worker, through the artifact store"}) + "\n")
+        log(f"loaded the supernet another worker trained (artifact store) -> {path}")
+    elif reused:
         log(f"reusing the trained supernet {path}")
-        supernet.load_state_dict(torch.load(path, map_location="cpu", weights_only=False)["supernet"])
-        supernet.eval()
-    else:
-        log(f"training the supernet ({budget.supernet_epochs} epochs, sandwich rule) -> {path}")
-        losses = train_supernet(
-            supernet, train_x, train_y, epochs=budget.supernet_epochs, seed=settings.seed,
-            device=settings.device, progress=settings.progress, state_path=path,
-        )
-        supernet.to("cpu")
-        done_path.write_text(json.dumps({"losses": losses}) + "\n")
+    supernet.load_state_dict(torch.load(path, map_location="cpu", weights_only=False)["supernet"])
+    supernet.to("cpu").eval()
 
     calib = train_x[: budget.calibration]
-    study = run_study(
-        space, board=settings.board, fps=settings.fps,
+    run_study(
+        study, space, board=settings.board, fps=settings.fps,
         accuracy_of=lambda point: subnet_accuracy(supernet, point, calib_images=calib, images=val_x, labels=val_y),
-        trials=budget.trials, storage=out_dir / "study.db", seed=settings.seed, population=budget.population,
-        progress=settings.progress,
+        trials=budget.trials, worker=tasks.label,
     )
     front = pareto_trials(study)
     if not front:
@@ -256,18 +249,17 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         for t in front
     ]
     (out_dir / "pareto.json").write_text(json.dumps(pareto, indent=2) + "\n")
-    log(f"{len(study.trials)} trials, {len(front)} on the Pareto front (pareto.json)")
+    log(f"{budget.trials} trials, {len(front)} on the Pareto front (pareto.json)")
 
     from hwnas.arch.spec import arch_from_dict
 
-    trained: dict[int, Candidate] = {}
-
-    def train_trial(trial) -> Candidate:
-        """Train one Pareto point (once per run folder: a second call, or a rerun, resumes it)."""
-        if trial.number in trained:
-            return trained[trial.number]
+    def trial_arch(trial) -> Arch:
         arch = arch_from_dict(trial.user_attrs["arch"], source=f"trial {trial.number}")
-        arch = Arch(f"searched-t{trial.number}", arch.input, arch.classes, arch.layers)
+        return Arch(f"searched-t{trial.number}", arch.input, arch.classes, arch.layers)
+
+    def train_trial(trial, record) -> None:
+        """Train one Pareto point (a rerun in the same folder resumes it)."""
+        arch = trial_arch(trial)
         init = None
         if budget.final_from == "inherited":
             from hwnas.model import save_checkpoint
@@ -276,107 +268,60 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
             model, _ = subnet_model(supernet, json.loads(trial.user_attrs["point_key"]), calib)
             (out_dir / "candidates").mkdir(exist_ok=True)
             init = save_checkpoint(model, arch, out_dir / "candidates" / f"t{trial.number}-inherited.pt")
-        trained[trial.number] = _train_candidate(arch, dataset, settings, out_dir / "candidates" / f"t{trial.number}",
-                                                 train_index, val_index, init=init, log=log)
-        return trained[trial.number]
+        record_candidate(record, train_candidate(arch, dataset, settings, out_dir / "candidates" / f"t{trial.number}",
+                                                   train_index, val_index, init=init, log=log), store, tasks)
 
-    candidates = [train_trial(t) for t in sorted(front, key=lambda t: -t.values[0])[: budget.final_candidates]]
-    best = max(candidates, key=lambda c: c.val_accuracy)
-
-    references = []
-    for ref in reference_archs(image_shape, classes):
+    def train_reference(ref: Arch, record) -> None:
         ref_dir = settings.cache_dir / "references" / f"{data_key}-{budget.name}-seed{settings.seed}" / ref.name
-        references.append(_train_candidate(ref, dataset, settings, ref_dir, train_index, val_index, init=None, log=log))
+        record_candidate(record, train_candidate(ref, dataset, settings, ref_dir, train_index, val_index, init=None, log=log),
+                          store, tasks)
 
-    # The comparison at matched cost: for each reference that fits, the Pareto point the search
-    # ranks highest among those using no more LUTs than that reference, trained the same way.
-    matched = []
-    for ref in references:
-        within = [t for t in front if t.user_attrs["lut"] <= ref.lut]
-        if ref.fits and within:
-            matched.append((ref, train_trial(max(within, key=lambda t: t.values[0]))))
+    # Every final training is known before any starts (a reference's LUTs are the cost model's), so
+    # the workers claim them one by one. The comparison at matched cost: for each reference that
+    # fits, the Pareto point the search ranks highest among those using no more LUTs than that
+    # reference, trained the same way.
+    finalists = sorted(front, key=lambda t: -t.values[0])[: budget.final_candidates]
+    refs = reference_archs(image_shape, classes)
+    verdicts = {ref.name: judge(ref, settings.board, settings.fps) for ref in refs}
+    matched_trials = {}
+    for ref in refs:
+        within = [t for t in front if t.user_attrs["lut"] <= verdicts[ref.name].lut]
+        if verdicts[ref.name].feasible and within:
+            matched_trials[ref.name] = max(within, key=lambda t: t.values[0])
+    jobs = {}
+    for trial in [*finalists, *matched_trials.values()]:
+        jobs[f"train t{trial.number}"] = lambda record, trial=trial: train_trial(trial, record)
+    for ref in refs:
+        jobs[f"reference {ref.name}"] = lambda record, ref=ref: train_reference(ref, record)
+    results = tasks.run_all(jobs)
+    candidates = [candidate_from(trial_arch(t), results[f"train t{t.number}"]) for t in finalists]
+    best_trial = finalists[max(range(len(candidates)), key=lambda i: candidates[i].val_accuracy)]
+    best = candidates[finalists.index(best_trial)]
+    references = [candidate_from(ref, results[f"reference {ref.name}"]) for ref in refs]
+    matched = [(ref, candidate_from(trial_arch(matched_trials[ref.arch.name]), results[f"train t{matched_trials[ref.arch.name].number}"]))
+               for ref in references if ref.arch.name in matched_trials]
 
-    agreement = _lower_best(best, dataset, settings, out_dir / "best", log=log)
-    write_class_names(dataset, out_dir / "best")
-    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started, matched,
-                            dataset.label_names())
-    _write_summary(outcome, settings)
-    from hwnas.search.report import write_search_report
+    def lower_and_report(record) -> None:
+        model_path = out_dir / "candidates" / f"t{best_trial.number}" / "model.pt"
+        if not model_path.is_file():  # trained by another worker
+            download(store, results[f"train t{best_trial.number}"]["model"], model_path)
+        chosen = dataclasses.replace(best, model_path=model_path)
+        agreement = lower_best(chosen, dataset, settings, out_dir / "best", log=log)
+        write_class_names(dataset, out_dir / "best")
+        outcome = SearchOutcome(out_dir, chosen, pareto, references, agreement, time.perf_counter() - started, matched,
+                                dataset.label_names())
+        write_summary(outcome, settings)
+        from hwnas.search.report import write_search_report
 
-    write_search_report(outcome, settings, out_dir / "report.html")
-    log(f"report: {out_dir / 'report.html'}")
-    return outcome
+        write_search_report(outcome, settings, out_dir / "report.html")
+        log(f"report: {out_dir / 'report.html'}")
+        record("agreement", agreement)
+        record("out_dir", str(out_dir))
 
-
-def _train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *, init, log) -> Candidate:
-    from hwnas.data import Split
-    from hwnas.model import load_checkpoint
-    from hwnas.train import TrainConfig, train
-    from hwnas.train.loop import evaluate
-    from hwnas.train.device import resolve_device
-
-    budget = settings.budget
-    train_split = Split(dataset.train.images[train_index], dataset.train.labels[train_index])
-    subset = dataclasses.replace(dataset, train=train_split)
-    config = TrainConfig(dataset=dataset.name, epochs=budget.final_epochs, seed=settings.seed, device=settings.device,
-                         threads=settings.threads)
-    log(f"training {arch.name} ({_describe(arch)}) for {budget.final_epochs} epochs")
-    result = train(arch, subset, config, run_dir, progress=settings.progress, init_checkpoint=init)
-    model, _ = load_checkpoint(result.model_path)
-    device = resolve_device(settings.device)
-    _, val_accuracy = evaluate(model.to(device), Split(dataset.train.images[val_index], dataset.train.labels[val_index]), arch, device)
-    verdict = judge(arch, settings.board, settings.fps)
-    return Candidate(arch, val_accuracy, result.test_accuracy, verdict.lut, verdict.bram18, verdict.fps,
-                     verdict.feasible, result.model_path, "" if verdict.feasible else verdict.reason)
-
-
-def _lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Path, *, log) -> float:
-    """Lower the chosen network at the requested rate and check FINN's execution of the lowered
-    graph against the trained model on test images."""
-
-    import torch
-
-    from hwnas.cost import plan_folding
-    from hwnas.lower import execute_dataflow, lower
-    from hwnas.report.estimate_report import estimate_dict
-    from hwnas.model import load_checkpoint, prepare_input
-
-    best_dir.mkdir(parents=True, exist_ok=True)
-    save_arch(best.arch, best_dir / "arch.yaml")
-    from hwnas.lower.quiet import library_output_to
-
-    log(f"lowering {best.arch.name} for {settings.board.name} at {settings.fps:,.0f} fps (library output: best/lower.log)")
-
-    with library_output_to(best_dir / "lower.log"):
-        result = lower(best.arch, settings.board, out_dir=best_dir, fps=settings.fps, checkpoint=best.model_path)
-    plan = plan_folding(best.arch, settings.board, fps=settings.fps)
-    data = estimate_dict(plan.estimate, settings.board, target_fps=settings.fps)
-    (best_dir / "estimates.json").write_text(json.dumps(data, indent=2) + "\n")
-    model, arch = load_checkpoint(result.checkpoint_path)
-    count = min(settings.budget.lowering_check_images, len(dataset.test))
-    inputs = prepare_input(dataset.test.images[:count], arch)
-    with torch.no_grad():
-        expected = model(torch.from_numpy(inputs)).argmax(1).numpy()
-    got = execute_dataflow(result.dataflow_path, inputs)
-    agreement = float((got == expected).mean())
-    (best_dir / "verification.json").write_text(json.dumps(
-        {"images": count, "agree": int((got == expected).sum()), "agreement": agreement,
-         "what": "FINN's Python execution of dataflow.onnx against the trained Brevitas model on test images"},
-        indent=2) + "\n")
-    log(f"lowered graph agrees with the trained model on {int((got == expected).sum())}/{count} test images")
-    return agreement
-
-
-def _write_summary(outcome: SearchOutcome, settings: SearchSettings) -> None:
-    def row(c: Candidate) -> dict:
-        return {"name": c.arch.name, "arch": c.arch.to_dict(), "val_accuracy": c.val_accuracy,
-                "test_accuracy": c.test_accuracy, "lut": c.lut, "bram18": c.bram18, "fps": c.fps, "fits": c.fits,
-                "note": c.note}
-
-    summary = {
-        "settings": settings.identity(), "budget": settings.budget.to_dict(), "seconds": round(outcome.seconds, 1),
-        "best": row(outcome.best), "references": [row(r) for r in outcome.references],
-        "lowering_agreement": outcome.agreement, "class_names": list(outcome.class_names),
-        "matched_luts": [{"reference": row(ref), "searched": row(found)} for ref, found in outcome.matched],
-    }
-    (outcome.out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    lowered = tasks.run_all({"lower and report": lower_and_report})["lower and report"]
+    if lowered["out_dir"] != str(out_dir):
+        log(f"another worker lowered the chosen network and wrote the report into its {lowered['out_dir']}")
+    local_model = out_dir / "candidates" / f"t{best_trial.number}" / "model.pt"
+    best = dataclasses.replace(best, model_path=local_model if local_model.is_file() else None)
+    return SearchOutcome(Path(lowered["out_dir"]), best, pareto, references, lowered["agreement"],
+                         time.perf_counter() - started, matched, dataset.label_names())
