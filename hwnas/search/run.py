@@ -1,9 +1,10 @@
 """``hwnas search``: from a board, a frame rate and a dataset to a trained, lowered network.
 
-Stages, each leaving its results in the run folder so a killed run resumes where it stopped:
-feasibility check (cost model) -> supernet (cached per dataset, reused across boards and rates)
--> Optuna study (SQLite) -> Pareto front -> final training of the best candidates -> reference
-networks trained the same way -> lowering of the chosen network -> report.
+Stages, each leaving its results in the study or the run folder so a killed run resumes where it
+stopped: feasibility check (cost model) -> supernet (cached per dataset, reused across boards and
+rates) -> Optuna study (SQLite in the run folder, or any --storage) -> Pareto front -> final
+training of the best candidates -> reference networks trained the same way -> lowering of the
+chosen network -> report. Several workers on one --storage share every stage (``workers.py``).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from hwnas.errors import UserError
 from hwnas.search.budget import Budget
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
 from hwnas.search.final import SearchOutcome, candidate_from, describe, lower_best, record_candidate, train_candidate, write_summary
-from hwnas.search.workers import Tasks, download, open_storage, upload
 from hwnas.search.study import check_study_identity, judge, judging_fingerprint, open_study, pareto_trials, run_study
+from hwnas.search.workers import Coordination, Tasks, download, open_storage, upload
 
 SPACE_KINDS = ("auto", "mlp", "conv")
 
@@ -66,9 +67,7 @@ class SearchSettings:
             return optuna.artifacts.FileSystemArtifactStore(str(folder))
         return self.artifacts
 
-    def coordination(self):
-        from hwnas.search.workers import Coordination
-
+    def coordination(self) -> Coordination:
         return Coordination(self.storage_url(), self.heartbeat_s, self.grace_s)
 
     def dataset_name(self) -> str:
@@ -290,10 +289,16 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
             matched_trials[ref.name] = max(within, key=lambda t: t.values[0])
     jobs = {}
     for trial in [*finalists, *matched_trials.values()]:
-        jobs[f"train t{trial.number}"] = lambda record, trial=trial: train_trial(trial, record)
+        jobs[f"train t{trial.number}"] = (trial_arch(trial), lambda record, trial=trial: train_trial(trial, record))
     for ref in refs:
-        jobs[f"reference {ref.name}"] = lambda record, ref=ref: train_reference(ref, record)
-    results = tasks.run_all(jobs)
+        jobs[f"reference {ref.name}"] = (ref, lambda record, ref=ref: train_reference(ref, record))
+    # The largest first (binary MACs per image, as a measure of training time): LFC costs many
+    # times a small candidate, and claimed last it would leave the other workers idle at the end.
+    from hwnas.cost import hardware_nodes
+    from hwnas.cost.network import binary_macs_per_frame
+
+    by_size = sorted(jobs, key=lambda key: -binary_macs_per_frame(hardware_nodes(jobs[key][0])))
+    results = tasks.run_all({key: jobs[key][1] for key in by_size})
     candidates = [candidate_from(trial_arch(t), results[f"train t{t.number}"]) for t in finalists]
     best_trial = finalists[max(range(len(candidates)), key=lambda i: candidates[i].val_accuracy)]
     best = candidates[finalists.index(best_trial)]

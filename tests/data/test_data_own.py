@@ -62,6 +62,23 @@ def test_npz_without_test_split_draws_a_seeded_one_and_says_so(fashion):
     assert sorted(map(bytes, both)) == sorted(map(bytes, x))  # every image exactly once
 
 
+def test_search_takes_an_in_memory_dataset_and_derives_its_space(fashion, tmp_path):
+    """The Python API: a Dataset built in memory goes to search(); its shape and classes make the
+    space (stopped by the feasibility check before anything is trained)."""
+    from hwnas.board import load_board
+    from hwnas.data import Dataset, Split
+    from hwnas.search.budget import get_budget
+    from hwnas.search.run import SearchSettings, search
+
+    x, y, tx, ty, *_ = fashion
+    data = Dataset("mine", Split(x[:, None], y), Split(tx[:, None], ty), classes=3, origin="in memory", class_names=NAMES)
+    settings = SearchSettings(dataset=data, board=load_board("pynq-z2"), fps=1e9, budget=get_budget("quick"),
+                              out_dir=tmp_path / "run", cache_dir=tmp_path / "cache")
+    with pytest.raises(UserError, match=r"the smallest \(linear64 -> linear3\) reaches at most"):
+        search(settings)
+    assert not (tmp_path / "run").exists()
+
+
 def test_colour_npz_and_resize(tmp_path):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (10, 8, 6, 3), dtype=np.uint8)

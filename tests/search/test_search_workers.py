@@ -100,6 +100,19 @@ def test_two_workers_share_one_study_and_a_rerun_adds_nothing(postgres, tmp_path
     assert {"trials": len(after["trials"]), "tasks": len(after["tasks"])} == before
     assert not [line for line in log.splitlines() if line.startswith("training ")]  # no supernet, no network trained again
 
+    # a worker with other settings is refused by the fingerprint in the study, before any work
+    from hwnas.board import load_board
+    from hwnas.errors import UserError
+    from hwnas.search.run import SearchSettings, search
+    from search_worker import WORKER_BUDGET
+
+    other = SearchSettings(dataset="synthetic", board=load_board("pynq-z2"), fps=30_000, budget=WORKER_BUDGET,
+                           out_dir=tmp_path / "c" / "run", cache_dir=tmp_path / "c" / "cache", space="mlp", threads=1,
+                           progress=False, storage=storage, artifacts=tmp_path / "shared-artifacts")
+    with pytest.raises(UserError, match=r"holds a search with other settings \(fps: 20000(\.0)? there, 30000(\.0)? now\)"):
+        search(other, log=lambda line: None)
+    assert not (tmp_path / "c" / "cache").exists()
+
 
 def test_a_killed_worker_s_trial_is_failed_by_the_heartbeat_and_tried_again(postgres, tmp_path):
     import optuna
