@@ -139,8 +139,14 @@ class Tasks:
         def record(name: str, value: Any) -> None:
             self._storage.set_trial_user_attr(trial_id, name, value)
 
-        with _Heartbeat(self._storage, trial_id, self._coordination.heartbeat_s):
-            work(record)
+        try:
+            with _Heartbeat(self._storage, trial_id, self._coordination.heartbeat_s):
+                work(record)
+        except BaseException:
+            # free the task at once (a rerun or another worker enqueues it again), rather than
+            # leaving it RUNNING until the heartbeat's grace period has passed
+            self._storage.set_trial_state_values(trial_id, optuna.trial.TrialState.FAIL)
+            raise
         self._storage.set_trial_state_values(trial_id, optuna.trial.TrialState.COMPLETE, values=[0.0])
         return True
 
