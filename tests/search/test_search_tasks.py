@@ -47,3 +47,19 @@ def test_files_travel_through_the_artifact_store(two_workers, tmp_path):
     (tmp_path / "model.pt").write_bytes(b"weights")
     artifact = upload(store, tmp_path / "model.pt", a)
     assert download(store, artifact, tmp_path / "elsewhere" / "model.pt").read_bytes() == b"weights"
+
+
+@pytest.mark.slow
+def test_a_dead_worker_s_task_is_failed_by_the_heartbeat_and_taken_over(tmp_path):
+    """A worker claimed the task, beat once and died: after the grace period the next worker that
+    looks fails it, Optuna's retry callback enqueues it again, and that worker runs it."""
+    coordination = Coordination(f"sqlite:///{tmp_path / 'study.db'}", heartbeat_s=1, grace_s=2)
+    dead, alive = (Tasks(open_storage(coordination), "s", coordination, log=lambda line: None) for _ in range(2))
+    claimed = dead._current("job")
+    storage = dead.study._storage
+    assert storage.set_trial_state_values(claimed._trial_id, optuna.trial.TrialState.RUNNING)
+    storage.record_heartbeat(claimed._trial_id)
+    assert alive.try_run("job", lambda record: None) is False  # alive within the grace period
+    assert alive.run_all({"job": lambda record: record("by", "alive")})["job"]["by"] == "alive"
+    states = sorted(t.state.name for t in alive.study.get_trials(deepcopy=False))
+    assert states == ["COMPLETE", "FAIL"]
