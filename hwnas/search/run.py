@@ -179,7 +179,9 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     sampler_seed = settings.seed if settings.storage is None else settings.seed + os.getpid()
     study = open_study(storage, seed=sampler_seed, population=budget.population)
     identity = {**settings.identity(), **data_identity, "judging": judging_fingerprint(space, settings.board, settings.fps)}
-    check_study_identity(study, identity, where=settings.storage_url())
+    legacy = out_dir / "search.json"
+    check_study_identity(study, identity, where=settings.storage_url(),
+                         legacy=json.loads(legacy.read_text()) if legacy.is_file() and settings.storage is None else None)
     tasks = Tasks(storage, study.study_name, settings.coordination(), log=log)
     log(budget.describe())
 

@@ -98,14 +98,14 @@ def open_study(storage, *, seed: int, population: int):
     )
 
 
-def check_study_identity(study, identity: dict, *, where: str) -> None:
+def check_study_identity(study, identity: dict, *, where: str, legacy: dict | None = None) -> None:
     """Record the settings and the judging fingerprint in the study (the first worker does), or
     refuse a worker whose settings or cost estimates differ from those the study's trials were
-    judged under."""
+    judged under. ``legacy``: what an older hwnas recorded in the run folder's search.json."""
     saved = study.user_attrs.get("identity")
-    if saved is None:
-        study.set_user_attr("identity", identity)
-        return
+    if saved is None:  # a new study, or one an older hwnas made and described in search.json
+        saved = legacy if legacy is not None else identity
+        study.set_user_attr("identity", saved)
     diff = ", ".join(
         f"{k}: {saved.get(k)!r} there, {v!r} now" for k, v in identity.items() if k != "judging" and saved.get(k) != v
     )
