@@ -2,6 +2,8 @@
 task is freed at once and runs again, results travel in the task's attributes and files through the
 artifact store."""
 
+import re
+
 import optuna
 import pytest
 
@@ -63,3 +65,11 @@ def test_a_dead_worker_s_task_is_failed_by_the_heartbeat_and_taken_over(tmp_path
     assert alive.run_all({"job": lambda record: record("by", "alive")})["job"]["by"] == "alive"
     states = sorted(t.state.name for t in alive.study.get_trials(deepcopy=False))
     assert states == ["COMPLETE", "FAIL"]
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://nobody@/nodb?host=/nonexistent", "foo://bar"])
+def test_a_storage_that_cannot_be_opened_is_a_user_error(url):
+    from hwnas.errors import UserError
+
+    with pytest.raises(UserError, match=re.escape(f"cannot open the study storage '{url}'")):
+        open_storage(Coordination(url))
