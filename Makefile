@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hwnas-installed
 
-.PHONY: install wheelhouse data chromium demo test test-fast clean
+.PHONY: install wheelhouse data chromium postgres demo test test-fast clean
 
 # The stack is pinned in requirements.txt (see ../shared/FACTS.md for why each pin). finn-plus goes
 # in with --no-deps: its metadata pins brevitas==0.13.0, which cannot co-install with torch 2.13.
@@ -63,6 +63,11 @@ data:
 chromium:
 	$(call apt_install,chromium fonts-liberation,command -v chromium >/dev/null 2>&1,the report tests that need it will skip)
 
+# PostgreSQL 15 for the tests of several search workers sharing one study (they start a throwaway
+# server with initdb in a temporary folder).
+postgres:
+	$(call apt_install,postgresql,[ -x /usr/lib/postgresql/15/bin/initdb ],the multi-worker search tests need PostgreSQL 15)
+
 # The main job: FINN's CNV lowered with the finn-examples folding (its estimate table), then the
 # search for the most accurate Fashion-MNIST network pynq-z2 runs at 1,000 fps (quick budget; one
 # torch thread, which is the faster choice on a 2-core machine). Re-running resumes both.
@@ -71,7 +76,7 @@ demo: install data
 		--folding examples/folding/cnv-w1a1.json --out runs/demo-cnv
 	$(BIN)/hwnas search --board pynq-z2 --fps 1000 --budget quick --threads 1 --out runs/demo-search
 
-test: install wheelhouse data chromium
+test: install wheelhouse data chromium postgres
 	$(BIN)/python -m pytest -q
 
 test-fast: install

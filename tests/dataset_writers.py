@@ -80,3 +80,35 @@ def write_svhn(folder: Path, rng: np.random.Generator, *, train: int = 7, test: 
         savemat(folder / f"{split}_32x32.mat", {"X": x, "y": y})
         content[split] = (x, y)
     return content
+
+
+FASHION_CLASSES = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+
+
+def fashion_slice(folder: Path, *, classes: tuple[int, ...], per_class: int, size: tuple[int, int], split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """Real Fashion-MNIST images of ``classes`` (the first ``per_class`` of each), resized to ``size``
+    (height, width) with Pillow: uint8 (N, H, W), and labels renumbered 0..len(classes)-1."""
+    from PIL import Image
+
+    stem = "train" if split == "train" else "t10k"
+    with gzip.open(folder / f"{stem}-images-idx3-ubyte.gz") as f:
+        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28)
+    with gzip.open(folder / f"{stem}-labels-idx1-ubyte.gz") as f:
+        labels = np.frombuffer(f.read(), np.uint8, offset=8)
+    picked, new_labels = [], []
+    for new, old in enumerate(classes):
+        index = np.flatnonzero(labels == old)[:per_class]
+        picked += [np.asarray(Image.fromarray(images[i]).resize((size[1], size[0]), Image.Resampling.BILINEAR)) for i in index]
+        new_labels += [new] * len(index)
+    return np.stack(picked).astype(np.uint8), np.asarray(new_labels, dtype=np.int64)
+
+
+def write_image_folder(folder: Path, images: np.ndarray, labels: np.ndarray, names: tuple[str, ...], *, suffix: str = ".png") -> Path:
+    """torchvision's ImageFolder layout: folder/<class name>/<index>.png."""
+    from PIL import Image
+
+    for name in names:
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    for i, (image, label) in enumerate(zip(images, labels)):
+        Image.fromarray(image).save(folder / names[label] / f"{i:05d}{suffix}")
+    return folder

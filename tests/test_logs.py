@@ -8,15 +8,16 @@ from hwnas.board import load_board
 from hwnas.data.synthetic import make_synthetic
 from hwnas.logs import logging_to_file
 from hwnas.search.space import MlpSpace, SearchSpace
-from hwnas.search.study import run_study
+from hwnas.search.study import open_study, run_study
 
 SPACE = SearchSpace(FlatInput(144, 8), 4, MlpSpace(widths=(16, 32, 64)))
 
 
 def test_study_logs_plain_lines_and_draws_no_bar_off_a_terminal(tmp_path, capfd):
     lines = []
-    run_study(SPACE, board=load_board("pynq-z2"), fps=20_000, accuracy_of=lambda point: 0.5, trials=8,
-              storage=tmp_path / "study.db", seed=0, population=4, progress=True, log=lines.append)
+    study = open_study(f"sqlite:///{tmp_path / 'study.db'}", seed=0, population=4)
+    run_study(study, SPACE, board=load_board("pynq-z2"), fps=20_000, accuracy_of=lambda point: 0.5, trials=8,
+              log=lines.append, log_every=4)
     captured = capfd.readouterr()
     assert "\r" not in captured.err + captured.out
     assert [line.split(":")[0] for line in lines] == ["trials 4/8 done", "trials 8/8 done"]

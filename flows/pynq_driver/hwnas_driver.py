@@ -36,6 +36,7 @@ class Geometry:
         self.class_bits = out["class_bits"]
         self.out_word_bytes = out["dma_word_bits"] // 8
         self.classes = spec["classes"]
+        self.class_names = spec["class_names"]  # printed for each predicted class
 
     @classmethod
     def load(cls, path: Path = HERE / "accelerator.json") -> "Geometry":

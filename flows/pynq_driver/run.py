@@ -1,7 +1,7 @@
 """Command line of the hwnas accelerator driver.
 
   python run.py classify DIR|FILE.npy            print the class of every image
-  python run.py validate --dataset FILE.npz      accuracy against labels (or --images/--labels IDX)
+  python run.py validate --dataset DIR|FILE.npz  accuracy against labels (or --images/--labels IDX)
   python run.py benchmark --batch N              frames per second
 
 --transport board (default) runs the overlay on a PYNQ board; --transport csim runs the project's
@@ -18,9 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from hwnas_driver import HERE, Accelerator, CsimTransport, DmaTransport, Geometry
-
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".pgm")
-NPZ_KEYS = (("images", "labels"), ("x_test", "y_test"), ("x", "y"))
+from hwnas_files import DataError, image_files, read_images, read_labelled
 
 
 def read_idx(path: Path) -> np.ndarray:
@@ -35,36 +33,33 @@ def read_idx(path: Path) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-def read_image(path: Path, geometry: Geometry) -> np.ndarray:
-    from PIL import Image
-
-    channels = geometry.raw_shape[0] if len(geometry.raw_shape) == 3 else 1
-    image = Image.open(path).convert("L" if channels == 1 else "RGB")
-    return np.asarray(image, dtype=np.uint8)
+def channels_of(geometry: Geometry) -> int:
+    return geometry.raw_shape[0] if len(geometry.raw_shape) == 3 else 1
 
 
 def load_images(source: Path, geometry: Geometry) -> tuple[list[str], np.ndarray]:
     """Names and uint8 images of a .npy file or of a folder of image files."""
     if source.is_dir():
-        files = sorted(p for p in source.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        files = image_files(source)
         if not files:
-            raise SystemExit(f"{source} holds no images ({', '.join(IMAGE_SUFFIXES)})")
-        return [p.name for p in files], np.stack([read_image(p, geometry) for p in files])
+            raise SystemExit(f"{source} holds no images")
+        return [p.name for p in files], read_images(files, channels=channels_of(geometry))
     if source.suffix == ".npy":
         images = np.load(source)
         return [f"{source.name}[{i}]" for i in range(len(images))], images
     raise SystemExit(f"{source}: give a folder of images or a .npy file of uint8 images")
 
 
-def load_labelled(args) -> tuple[np.ndarray, np.ndarray]:
+def load_labelled(args, geometry: Geometry) -> tuple[np.ndarray, np.ndarray]:
+    """Images and labels: the test split of a class-folder tree or .npz (all of it when it has no
+    test split), read exactly as hwnas read it for training; or IDX files."""
     if args.dataset is not None:
-        with np.load(args.dataset) as data:
-            for images_key, labels_key in NPZ_KEYS:
-                if images_key in data and labels_key in data:
-                    return data[images_key], data[labels_key]
-        raise SystemExit(f"{args.dataset} holds none of the array pairs {NPZ_KEYS}")
+        found = read_labelled(args.dataset, channels=channels_of(geometry))
+        if found.test_images is not None:
+            return found.test_images, found.test_labels
+        return found.train_images, found.train_labels
     if args.images is None or args.labels is None:
-        raise SystemExit("validate needs --dataset FILE.npz, or --images and --labels IDX files")
+        raise SystemExit("validate needs --dataset DIR|FILE.npz, or --images and --labels IDX files")
     return read_idx(args.images), read_idx(args.labels)
 
 
@@ -87,7 +82,7 @@ def parse_args(argv):
     classify = commands.add_parser("classify", help="print the class of every image")
     classify.add_argument("source", type=Path, help="folder of images or .npy file of uint8 images")
     validate = commands.add_parser("validate", help="accuracy against labels")
-    validate.add_argument("--dataset", type=Path, help=".npz with images and labels")
+    validate.add_argument("--dataset", type=Path, help="folder of class sub-folders (optionally train/ and test/) or .npz with images and labels")
     validate.add_argument("--images", type=Path, help="IDX image file (MNIST format, .gz or not)")
     validate.add_argument("--labels", type=Path, help="IDX label file")
     validate.add_argument("--limit", type=int, help="the first N images only")
@@ -104,9 +99,9 @@ def main(argv=None) -> int:
         if args.command == "classify":
             names, images = load_images(args.source, geometry)
             for name, cls in zip(names, accelerator.classify(images)):
-                print(f"{name}\t{cls}")
+                print(f"{name}\t{geometry.class_names[cls]}")
         elif args.command == "validate":
-            images, labels = load_labelled(args)
+            images, labels = load_labelled(args, geometry)
             if args.limit is not None:
                 images, labels = images[: args.limit], labels[: args.limit]
             predicted = accelerator.classify(images)
@@ -121,6 +116,8 @@ def main(argv=None) -> int:
                 f"{result['images']} images in batches of {args.batch}: "
                 f"{result['transport_fps']:.1f} fps transport, {result['end_to_end_fps']:.1f} fps with packing"
             )
+    except DataError as exc:
+        raise SystemExit(str(exc)) from None
     finally:
         accelerator.transport.close()
     return 0

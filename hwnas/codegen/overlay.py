@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 
 from hwnas.codegen.generate import TOP
 from hwnas.codegen.plan import Plan
@@ -25,6 +26,8 @@ ACCELERATOR_CELL, DMA_CELL = "accelerator", "dma"
 CONTROL_REGISTER, IMAGES_REGISTER = 0x00, 0x10
 DMA_MAX_TRANSFER_BYTES = (1 << 26) - 1  # c_sg_length_width = 26
 DRIVER_FILES = ("hwnas_driver.py", "run.py")
+# the driver reads labelled image folders and .npz files with hwnas's own reader, copied beside it
+DRIVER_READER = "hwnas_files.py"
 # hwnas binarises 1-bit inputs at the middle of the 8-bit range (hwnas.model.inputs)
 BINARY_INPUT_TYPES = ("BIPOLAR", "BINARY")
 
@@ -48,11 +51,15 @@ def render_flow(template: str, context: dict) -> str:
     return _environment().get_template(template).render(**context)
 
 
-def driver_geometry(model, *, design: str, board, raw_shape: tuple[int, ...] | None = None, binarise_at: int | None = None) -> dict:
+def driver_geometry(
+    model, *, design: str, board, raw_shape: tuple[int, ...] | None = None, binarise_at: int | None = None,
+    class_names: tuple[str, ...] | None = None,
+) -> dict:
     """accelerator.json: what the driver needs to pack images and unpack classes.
 
     ``raw_shape`` is the model's input shape, (C, H, W) or (F,); without it the graph's own input
-    shape is used (NHWC graphs give (C, H, W)).
+    shape is used (NHWC graphs give (C, H, W)). ``class_names`` name the classes the driver prints
+    (default: their numbers).
     """
     from hwnas.codegen.generate import stream_interface
     from hwnas.codegen.layers import read_layers
@@ -74,6 +81,7 @@ def driver_geometry(model, *, design: str, board, raw_shape: tuple[int, ...] | N
         "board": board.name,
         "clock_mhz": board.clock_mhz,
         "classes": layers[-1]["labels"],
+        "class_names": list(class_names) if class_names else [str(i) for i in range(layers[-1]["labels"])],
         "input": {
             "raw_shape": list(raw_shape),
             "binarise_at": binarise_at if in_type in BINARY_INPUT_TYPES else None,
@@ -132,4 +140,7 @@ def overlay_plan(board, geometry: dict) -> Plan:
     }
     for name in DRIVER_FILES:
         files[f"{OVERLAY_DIR}/{name}"] = (data_dir("flows") / "pynq_driver" / name).read_text()
+    from hwnas.data import files as reader
+
+    files[f"{OVERLAY_DIR}/{DRIVER_READER}"] = Path(reader.__file__).read_text()
     return Plan(files)

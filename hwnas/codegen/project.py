@@ -37,9 +37,14 @@ def read_idx_images(path: Path, count: int) -> np.ndarray:
         return np.frombuffer(f.read(count * h * w), dtype=np.uint8).reshape(count, h, w)
 
 
-def csim_images(arch, count: int, *, fashion_mnist_dir: Path | None, seed: int = 0) -> tuple[np.ndarray, str]:
-    """Raw uint8 test images: real Fashion-MNIST where the input fits, uniformly random otherwise."""
+def csim_images(arch, count: int, *, fashion_mnist_dir: Path | None, seed: int = 0, dataset=None) -> tuple[np.ndarray, str]:
+    """Raw uint8 test images: the test split of ``dataset`` (a :class:`hwnas.data.Dataset`) when
+    given, else real Fashion-MNIST where the input fits, uniformly random otherwise."""
     from hwnas.model import random_raw_inputs
+
+    if dataset is not None:
+        raw = dataset.test.images[:count]
+        return raw.reshape(len(raw), *arch.input.shape), f"{dataset.name} test images"
 
     fits = arch.input.shape in ((1, 28, 28), (784,))
     if fits and fashion_mnist_dir is not None and (fashion_mnist_dir / FASHION_MNIST_TEST_IMAGES).is_file():
@@ -98,6 +103,7 @@ def build_project(
     csim: int = 0,
     finn_images: int | None = None,
     fashion_mnist_dir: Path | None = None,
+    dataset=None,
 ) -> CsimReport | None:
     """Generate the HLS project of ``dataflow_path`` into ``out_dir``; with ``csim`` > 0, C-simulate
     that many images and compare with the Brevitas model (when given) and with FINN's Python
@@ -122,7 +128,7 @@ def build_project(
         from hwnas.model import prepare_input
 
         # without --csim the project still carries a few vectors, checked against the model (or FINN)
-        raw, source = csim_images(arch, csim or PROJECT_TEST_VECTORS, fashion_mnist_dir=fashion_mnist_dir)
+        raw, source = csim_images(arch, csim or PROJECT_TEST_VECTORS, fashion_mnist_dir=fashion_mnist_dir, dataset=dataset)
         model_inputs = prepare_input(raw, arch)
         graph_dt = model.get_tensor_datatype(model.graph.input[0].name).name
         inputs = to_graph_input(model_inputs, graph_shape, graph_dt)
@@ -162,6 +168,8 @@ def build_board_project(
     torch_model=None,
     csim: int = 0,
     fashion_mnist_dir: Path | None = None,
+    dataset=None,
+    class_names: tuple[str, ...] | None = None,
 ) -> CsimReport | None:
     """The whole project for a board in ``out_dir``: the HLS C++ in hls/ (C-simulated on ``csim``
     images as :func:`build_project` does), the Vitis HLS and Vivado scripts, the Makefile with its
@@ -173,12 +181,12 @@ def build_board_project(
 
     report = build_project(
         dataflow_path, board=board, out_dir=out_dir / "hls", arch=arch, torch_model=torch_model, csim=csim,
-        fashion_mnist_dir=fashion_mnist_dir,
+        fashion_mnist_dir=fashion_mnist_dir, dataset=dataset,
     )
     geometry = driver_geometry(
         ModelWrapper(str(dataflow_path)), board=board,
         design=arch.name if arch is not None else dataflow_path.parent.name,
-        raw_shape=tuple(arch.input.shape) if arch is not None else None,
+        raw_shape=tuple(arch.input.shape) if arch is not None else None, class_names=class_names,
     )
     write_plan(overlay_plan(board, geometry), out_dir)
     return report

@@ -38,6 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "into simulation.json",
     )
     parser.add_argument(
+        "--dataset", type=Path,
+        help="your own data (a folder of class sub-folders, or an .npz) whose test images --csim runs and whose "
+        "class names the driver prints",
+    )
+    parser.add_argument("--resize", metavar="HxW", help="resize the --dataset images to HEIGHTxWIDTH")
+    parser.add_argument(
         "--backend", choices=("hls", "finn"), default="hls",
         help="hls (default): hwnas's HLS accelerator and overlay project; finn: QONNX model, folding and "
         "finn-plus build config for FINN's flow",
@@ -70,6 +76,8 @@ def _board_for_run(run_dir: Path, board, *, clock_given: bool):
 def run(args: argparse.Namespace) -> int:
     from hwnas.arch.spec import load_arch
     from hwnas.board import load_board
+    from hwnas.data.dataset import read_class_names
+    from hwnas.data.own import load_own_dataset, resize_arg
     from hwnas.errors import UserError
 
     if args.csim < 0:
@@ -78,6 +86,11 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--simulate takes a non-negative number of frames")
     if args.backend == "finn" and (args.csim or args.simulate):
         raise UserError("--csim and --simulate run hwnas's HLS accelerator; they do not apply to --backend finn")
+    dataset = None
+    if args.dataset is not None:
+        dataset = load_own_dataset(args.dataset, resize=resize_arg(args.resize))
+    elif args.resize is not None:
+        raise UserError("--resize applies to --dataset")
     board = load_board(args.board, clock_mhz=args.clock_mhz)
     if args.source.is_dir():
         run_dir = args.source
@@ -104,6 +117,14 @@ def run(args: argparse.Namespace) -> int:
     elif args.csim:
         raise UserError(f"{run_dir} holds no model.pt; --csim needs the lowered model to compare with")
     design = arch.name if arch is not None else run_dir.name
+    if dataset is not None:
+        from hwnas.data import check_fits
+
+        if arch is not None:
+            check_fits(arch, dataset=str(args.dataset), image_shape=dataset.image_shape, classes=dataset.classes)
+        class_names = dataset.label_names()
+    else:
+        class_names = read_class_names(run_dir) or (read_class_names(args.checkpoint.parent) if args.checkpoint else None)
 
     if args.backend == "finn":
         from hwnas.codegen.finn_export import CONFIG, MODEL, write_finn_project
@@ -118,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     fashion_mnist = Path(os.environ.get("HWNAS_FASHION_MNIST", DEFAULT_FASHION_MNIST))
     report = build_board_project(
         run_dir / "dataflow.onnx", board=board, out_dir=args.out, arch=arch, torch_model=torch_model,
-        csim=args.csim, fashion_mnist_dir=fashion_mnist,
+        csim=args.csim, fashion_mnist_dir=fashion_mnist, dataset=dataset, class_names=class_names,
     )
     print(f"project for {board.name}: {args.out} (make csim | make hls-ip | make bitstream; driver in {args.out / 'driver'})")
     deadlock = args.simulate and _simulate(run_dir, args.simulate, arch=arch, board=board, design=design, out=args.out)

@@ -15,7 +15,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--board", required=True, help="board name (see `hwnas boards`) or board YAML file")
     parser.add_argument("--fps", required=True, type=float, help="frames per second the design must reach")
-    parser.add_argument("--dataset", default="fashion-mnist", help="fashion-mnist (default), mnist, cifar10, svhn, synthetic")
+    parser.add_argument(
+        "--dataset", default="fashion-mnist",
+        help="fashion-mnist (default), mnist, cifar10, svhn, synthetic, or your own data: a folder of class "
+        "sub-folders of images (optionally train/ and test/) or an .npz with images and labels",
+    )
+    parser.add_argument("--resize", metavar="HxW", help="resize your own images to HEIGHTxWIDTH (needed when their sizes differ)")
     parser.add_argument(
         "--budget", default="quick", choices=("quick", "standard", "full"),
         help="how much work: quick (minutes on a laptop CPU, the default), standard (all images, longer "
@@ -34,6 +39,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--data-dir", type=Path, default=None, help="folder holding the dataset's files")
     parser.add_argument("--cache-dir", type=Path, default=None,
                         help="supernets, references and downloads (default $HWNAS_CACHE or ~/.cache/hwnas)")
+    parser.add_argument(
+        "--storage", metavar="URL",
+        help="Optuna storage URL of the study (default: SQLite in the run folder); workers started with the same "
+        "arguments and the same URL (e.g. postgresql+psycopg://user@host/db) share one search",
+    )
+    parser.add_argument(
+        "--artifacts", type=Path, metavar="DIR",
+        help="folder of the artifact store through which workers pass models (default: the run folder's artifacts/; "
+        "give every worker the same shared folder)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.set_defaults(run=run)
 
@@ -48,11 +63,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--fps must be positive, got {args.fps:g}")
     board = load_board(args.board, clock_mhz=args.clock_mhz)
     cache = args.cache_dir or Path(os.environ.get("HWNAS_CACHE", Path.home() / ".cache" / "hwnas"))
-    out = args.out or Path("runs") / f"search-{args.dataset}-{board.name}-{args.fps:g}fps"
+    from hwnas.data.own import resize_arg
+
+    out = args.out or Path("runs") / f"search-{Path(args.dataset).stem}-{board.name}-{args.fps:g}fps"
     settings = SearchSettings(
         dataset=args.dataset, board=board, fps=args.fps, budget=get_budget(args.budget), out_dir=out,
         cache_dir=cache, seed=args.seed, space=args.space, device=args.device, threads=args.threads, data_dir=args.data_dir,
-        progress=not args.no_progress,
+        progress=not args.no_progress, resize=resize_arg(args.resize), storage=args.storage, artifacts=args.artifacts,
     )
     outcome = search(settings)
     best = outcome.best
@@ -60,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
 
     from hwnas.report.estimate_report import format_text
 
-    print()
-    print(format_text(json.loads((outcome.out_dir / "best" / "estimates.json").read_text())))
+    estimates = outcome.out_dir / "best" / "estimates.json"
+    if estimates.is_file():  # on the worker that lowered the chosen network
+        print()
+        print(format_text(json.loads(estimates.read_text())))
     print()
     print(
         f"best: {best.arch.name} test accuracy {best.test_accuracy:.2%}, {best.lut:,} LUT, {best.bram18} BRAM18, "

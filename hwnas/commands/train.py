@@ -33,8 +33,11 @@ def _positive(text: str) -> int:
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("data")
     group.add_argument(
-        "--dataset", default=DEFAULT_DATASET, choices=list(DATASETS), help=f"dataset to train on (default: {DEFAULT_DATASET})"
+        "--dataset", default=DEFAULT_DATASET,
+        help=f"dataset to train on: {', '.join(DATASETS)} (default: {DEFAULT_DATASET}), or your own data: a folder of "
+        "class sub-folders of images (optionally train/ and test/) or an .npz with images and labels",
     )
+    group.add_argument("--resize", metavar="HxW", help="resize your own images to HEIGHTxWIDTH (needed when their sizes differ)")
     group.add_argument(
         "--data-dir", type=Path, help="folder holding the dataset's files (searched first, also its sub-folder named after the dataset)"
     )
@@ -77,6 +80,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from hwnas.arch import load_arch
     from hwnas.data import Locations, load_dataset
+    from hwnas.data.dataset import write_class_names
+    from hwnas.data.own import resize_arg
     from hwnas.train import TrainConfig, resolve_device, train
 
     def log(line: str) -> None:
@@ -98,9 +103,11 @@ def run(args: argparse.Namespace) -> int:
         test_subset=args.test_subset,
     )
     locations = Locations(data_dir=args.data_dir, cache_dir=cache_dir(os.environ), download=not args.no_download)
-    dataset = load_dataset(args.dataset, arch, locations=locations, seed=args.seed, progress=not args.no_progress)
+    dataset = load_dataset(args.dataset, arch, locations=locations, seed=args.seed, progress=not args.no_progress,
+                           resize=resize_arg(args.resize))
     log(dataset.summary())
     result = train(arch, dataset, config, args.out, progress=not args.no_progress, log=log)
+    write_class_names(dataset, args.out)
     print(
         f"{arch.name} on {dataset.name}: test accuracy {100 * result.test_accuracy:.2f}% after {len(result.epochs)} epoch{'s' if len(result.epochs) != 1 else ''} "
         f"({time.perf_counter() - started:.0f} s in this call); model in {result.model_path}"

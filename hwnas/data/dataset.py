@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -39,6 +41,8 @@ class Dataset:
     test: Split
     classes: int
     origin: str  # the folder it was read from, or how it was made
+    class_names: tuple[str, ...] | None = None  # label i is class_names[i]; None: the labels are the names
+    note: str = ""  # what the reader decided for the user (a test split it drew), said with the summary
 
     @property
     def image_shape(self) -> tuple[int, int, int]:
@@ -46,7 +50,28 @@ class Dataset:
 
     def summary(self) -> str:
         c, h, w = self.image_shape
-        return f"{self.name}: {len(self.train)} train / {len(self.test)} test images of {c}x{h}x{w}, {self.classes} classes, from {self.origin}"
+        names = f" ({', '.join(self.class_names)})" if self.class_names else ""
+        line = f"{self.name}: {len(self.train)} train / {len(self.test)} test images of {c}x{h}x{w}, {self.classes} classes{names}, from {self.origin}"
+        return f"{line}; {self.note}" if self.note else line
+
+    def label_names(self) -> tuple[str, ...]:
+        return self.class_names or tuple(str(i) for i in range(self.classes))
+
+
+CLASS_NAMES_FILE = "classes.json"
+
+
+def write_class_names(dataset: Dataset, folder: Path) -> Path:
+    """``classes.json`` beside a trained model: the name of each label, for reports, ``hwnas build``
+    and the driver's output."""
+    path = folder / CLASS_NAMES_FILE
+    path.write_text(json.dumps({"dataset": dataset.name, "class_names": list(dataset.label_names())}, indent=2) + "\n")
+    return path
+
+
+def read_class_names(folder: Path) -> tuple[str, ...] | None:
+    path = folder / CLASS_NAMES_FILE
+    return tuple(json.loads(path.read_text())["class_names"]) if path.is_file() else None
 
 
 def check_fits(arch: Arch, *, dataset: str, image_shape: tuple[int, int, int], classes: int) -> None:

@@ -50,16 +50,36 @@ def known_datasets() -> tuple[str, ...]:
 
 def dataset_info(name: str) -> DatasetInfo:
     if name not in DATASETS:
-        raise UserError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
+        raise UserError(
+            f"unknown dataset {name!r}; known: {', '.join(DATASETS)}, or the path of your own folder of class "
+            f"sub-folders or .npz file (no such file or folder: {name})"
+        )
     return DATASETS[name]
 
 
-def load_dataset(name: str, arch: Arch, *, locations: Locations = Locations(), seed: int = 0, progress: bool = True) -> Dataset:
-    """Load dataset ``name`` for ``arch``, after checking that the spec reads its images.
+def is_own_data(name: str) -> bool:
+    """Whether ``--dataset`` names the user's own files rather than a known dataset."""
+    return name not in DATASETS and Path(name).exists()
+
+
+def load_dataset(
+    name: str, arch: Arch, *, locations: Locations = Locations(), seed: int = 0, progress: bool = True,
+    resize: tuple[int, int] | None = None,
+) -> Dataset:
+    """Load dataset ``name`` (a known name, or the path of the user's own folder or .npz) for
+    ``arch``, after checking that the spec reads its images.
 
     Real datasets are looked up as :func:`hwnas.data.locate.locate` documents; ``synthetic`` is
-    generated in the spec's input shape from ``seed``.
+    generated in the spec's input shape from ``seed``; own data is read by :mod:`hwnas.data.own`.
     """
+    if is_own_data(name):
+        from hwnas.data.own import load_own_dataset
+
+        dataset = load_own_dataset(Path(name), resize=resize, seed=seed, name=name)
+        check_fits(arch, dataset=name, image_shape=dataset.image_shape, classes=dataset.classes)
+        return dataset
+    if resize is not None:
+        raise UserError(f"--resize applies to your own folder or .npz, not to {name}")
     info = dataset_info(name)
     if info.source is None:
         shape = arch.input.shape if not isinstance(arch.input, FlatInput) else (1, 1, arch.input.features)

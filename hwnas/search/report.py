@@ -126,6 +126,7 @@ def write_search_report(outcome, settings, path: Path) -> Path:
         "layers": (_read(best_dir / "estimates.json") or {}).get("nodes", []),
         "check": lowering_check(best_dir),
         "files": best_files(best_dir),
+        "class_names": outcome.class_names,
     }
     path.write_text(render_template("search.html.j2", context))
     return path

@@ -1,37 +1,44 @@
 """``hwnas search``: from a board, a frame rate and a dataset to a trained, lowered network.
 
-Stages, each leaving its results in the run folder so a killed run resumes where it stopped:
-feasibility check (cost model) -> supernet (cached per dataset, reused across boards and rates)
--> Optuna study (SQLite) -> Pareto front -> final training of the best candidates -> reference
-networks trained the same way -> lowering of the chosen network -> report.
+Stages, each leaving its results in the study or the run folder so a killed run resumes where it
+stopped: feasibility check (cost model) -> supernet (cached per dataset, reused across boards and
+rates) -> Optuna study (SQLite in the run folder, or any --storage) -> Pareto front -> final
+training of the best candidates -> reference networks trained the same way -> lowering of the
+chosen network -> report. Several workers on one --storage share every stage (``workers.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from hwnas.arch.reference import reference_archs
-from hwnas.arch.spec import Arch, FlatInput, ImageInput, save_arch
+from hwnas.arch.spec import Arch, FlatInput, ImageInput
 from hwnas.board import Board
+from hwnas.data.dataset import Dataset, write_class_names
 from hwnas.errors import UserError
 from hwnas.logs import logging_to_file
 from hwnas.search.budget import Budget
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
-from hwnas.search.study import judge, judging_fingerprint, pareto_trials, run_study, trial_records
+from hwnas.search.final import SearchOutcome, candidate_from, describe, lower_best, record_candidate, train_candidate, write_summary
+from hwnas.search.study import check_study_identity, judge, judging_fingerprint, open_study, pareto_trials, run_study, trial_records
+from hwnas.search.workers import Coordination, Tasks, download, open_storage, upload
 
 SPACE_KINDS = ("auto", "mlp", "conv")
 
 
 @dataclass(frozen=True)
 class SearchSettings:
-    dataset: str
+    dataset: str | Dataset  # a known name, the path of a folder or .npz, or an in-memory Dataset
     board: Board
     fps: float
     budget: Budget
@@ -43,38 +50,36 @@ class SearchSettings:
     threads: int | None = None
     data_dir: Path | None = None
     progress: bool = True
+    resize: tuple[int, int] | None = None  # (height, width) for own image files of mixed sizes
+    storage: str | None = None  # an Optuna storage URL shared by the workers; None: SQLite in out_dir
+    artifacts: Any = None  # an optuna.artifacts store or a folder for one; None: out_dir/artifacts
+    heartbeat_s: int = 10  # a worker's task or trial is failed after grace_s without a heartbeat
+    grace_s: int = 30
+
+    def storage_url(self) -> str:
+        return self.storage or f"sqlite:///{self.out_dir / 'study.db'}"
+
+    def artifact_store(self):
+        import optuna
+
+        if self.artifacts is None or isinstance(self.artifacts, (str, Path)):
+            folder = Path(self.artifacts or self.out_dir / "artifacts")
+            folder.mkdir(parents=True, exist_ok=True)
+            return optuna.artifacts.FileSystemArtifactStore(str(folder))
+        return self.artifacts
+
+    def coordination(self) -> Coordination:
+        return Coordination(self.storage_url(), self.heartbeat_s, self.grace_s)
+
+    def dataset_name(self) -> str:
+        return self.dataset if isinstance(self.dataset, str) else self.dataset.name
 
     def identity(self) -> dict:
         """What a resumed run must share with the run it resumes."""
         return {
-            "dataset": self.dataset, "board": self.board.name, "clock_mhz": self.board.clock_mhz, "fps": self.fps,
+            "dataset": self.dataset_name(), "board": self.board.name, "clock_mhz": self.board.clock_mhz, "fps": self.fps,
             "budget": self.budget.name, "seed": self.seed, "space": self.space,
         }
-
-
-@dataclass(frozen=True)
-class Candidate:
-    arch: Arch
-    val_accuracy: float  # of the trained model, on the held-out validation images
-    test_accuracy: float
-    lut: int
-    bram18: int
-    fps: float
-    fits: bool
-    model_path: Path | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class SearchOutcome:
-    out_dir: Path
-    best: Candidate
-    pareto: list[dict]
-    references: list[Candidate]
-    agreement: float  # share of checked test images where the lowered graph agrees with the model
-    seconds: float
-    matched: list[tuple[Candidate, Candidate]]  # (reference, best searched network within its LUTs)
-    trials: tuple[dict, ...] = ()  # every finished trial of the study, feasible or rejected (study.trial_records)
 
 
 def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, budget: Budget) -> SearchSpace:
@@ -97,7 +102,7 @@ def check_reachable(space: SearchSpace, board: Board, fps: float) -> None:
     if not judge(smallest, board, 1.0).feasible:
         raise UserError(
             f"board {board.name} is too small for the smallest architecture of the space "
-            f"({_describe(smallest)}): it does not fit even at 1 fps"
+            f"({describe(smallest)}): it does not fit even at 1 fps"
         )
     if not judge(smallest, board, fps).feasible:
         from hwnas.cost import reachable_fps
@@ -105,105 +110,134 @@ def check_reachable(space: SearchSpace, board: Board, fps: float) -> None:
         reachable, binding = reachable_fps(smallest, board)
         raise UserError(
             f"no architecture in the space reaches {fps:,.0f} fps on {board.name}: the smallest "
-            f"({_describe(smallest)}) reaches at most {reachable:,.0f} fps there, beyond it {binding} runs out first; "
+            f"({describe(smallest)}) reaches at most {reachable:,.0f} fps there, beyond it {binding} runs out first; "
             "ask for that or less"
         )
 
 
-def _describe(arch: Arch) -> str:
-    return " -> ".join(type(layer).__name__.lower() + str(getattr(layer, "out", getattr(layer, "kernel", ""))) for layer in arch.layers)
+def _data_key(settings: SearchSettings, data_identity: dict) -> str:
+    """The dataset's part of cache file names: its name, or for own data the folder's name and a
+    digest of its content (so that edited data trains a new supernet)."""
+    name = settings.dataset_name()
+    if not data_identity:
+        return name
+    return f"{Path(name).name or 'data'}-{data_identity['data']}"
 
 
-def _check_identity(out_dir: Path, settings: SearchSettings, fingerprint: str) -> None:
-    """Refuse to resume a search whose trials were judged under other settings, or by other cost
-    estimates (``study.judging_fingerprint``); a new folder records both."""
-    path = out_dir / "search.json"
-    identity = settings.identity()
-    if path.is_file():
-        saved = json.loads(path.read_text())
-        diff = ", ".join(f"{k}: {saved.get(k)!r} there, {v!r} now" for k, v in identity.items() if saved.get(k) != v)
-        if diff:
-            raise UserError(f"{out_dir} holds a search with other settings ({diff}); use another --out")
-        if saved.get("judging") != fingerprint:
-            raise UserError(
-                f"{out_dir} holds a search whose trials were judged by other cost estimates (the cost model "
-                f"or the board file changed since); use another --out, or delete {path.name} and study.db there"
-            )
-    else:
-        path.write_text(json.dumps({**identity, "judging": fingerprint}, indent=2) + "\n")
-
-
-def _supernet_path(settings: SearchSettings, space: SearchSpace, origin: str) -> Path:
+def _supernet_path(settings: SearchSettings, space: SearchSpace, origin: str, data_key: str) -> Path:
     budget = settings.budget
     key = json.dumps(
-        {"dataset": settings.dataset, "origin": origin, "space": repr(space.space), "input": repr(space.input),
+        {"dataset": data_key, "origin": origin, "space": repr(space.space), "input": repr(space.input),
          "subset": budget.train_subset, "validation": budget.validation, "epochs": budget.supernet_epochs,
          "seed": settings.seed},
         sort_keys=True,
     )
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-    return settings.cache_dir / "supernets" / f"{settings.dataset}-{budget.name}-{digest}.pt"
+    return settings.cache_dir / "supernets" / f"{data_key}-{budget.name}-{digest}.pt"
+
+
+def _open_dataset(settings: SearchSettings):
+    """The dataset before any folder is made: own data (a path, or an in-memory Dataset) is read and
+    checked now; a known name is checked now and loaded after the cheap feasibility check.
+    Returns (dataset or None, image shape, classes, the data's part of the run's identity)."""
+    from hwnas.data import Dataset, dataset_info
+    from hwnas.data.own import content_digest
+    from hwnas.data.registry import is_own_data
+
+    dataset = settings.dataset
+    if isinstance(dataset, str) and is_own_data(dataset):
+        from hwnas.data.own import load_own_dataset
+
+        dataset = load_own_dataset(Path(dataset), resize=settings.resize, seed=settings.seed, name=dataset)
+    if isinstance(dataset, Dataset):
+        return dataset, dataset.image_shape, dataset.classes, {"data": content_digest(dataset)}
+    if settings.resize is not None:
+        raise UserError(f"--resize applies to your own folder or .npz, not to {dataset}")
+    info = dataset_info(dataset)
+    return None, info.image_shape or (1, 16, 16), info.classes or 4, {}
 
 
 def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> SearchOutcome:
     import torch
 
-    from hwnas.data import Locations, dataset_info, load_dataset
+    from hwnas.data import Locations, load_dataset
     from hwnas.search.supernet import SuperNet, subnet_accuracy, train_supernet
 
     started = time.perf_counter()
     if settings.threads is not None:
         torch.set_num_threads(settings.threads)
-    out_dir = settings.out_dir
     budget = settings.budget
-    info = dataset_info(settings.dataset)
-    image_shape, classes = info.image_shape or (1, 16, 16), info.classes or 4
+    dataset, image_shape, classes, data_identity = _open_dataset(settings)
     space = choose_space(image_shape, classes, settings.space, budget=budget)
-    check_reachable(space, settings.board, settings.fps)  # before --out is touched: a refused request writes nothing
+    check_reachable(space, settings.board, settings.fps)
+    out_dir = settings.out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
-    _check_identity(out_dir, settings, judging_fingerprint(space, settings.board, settings.fps))
     log = logging_to_file(log, out_dir / "search.log")
+    storage = open_storage(settings.coordination())
+    # workers sharing a --storage draw different points; one worker on its own folder stays reproducible
+    sampler_seed = settings.seed if settings.storage is None else settings.seed + os.getpid()
+    study = open_study(storage, seed=sampler_seed, population=budget.population)
+    identity = {**settings.identity(), **data_identity, "judging": judging_fingerprint(space, settings.board, settings.fps)}
+    legacy = out_dir / "search.json"
+    check_study_identity(study, identity, where=settings.storage_url(),
+                         legacy=json.loads(legacy.read_text()) if legacy.is_file() and settings.storage is None else None)
+    tasks = Tasks(storage, study.study_name, settings.coordination(), log=log)
     log(budget.describe())
 
-    locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")
-    dataset = load_dataset(settings.dataset, space.largest(), locations=locations, seed=settings.seed, progress=settings.progress)
+    if dataset is None:
+        locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")
+        dataset = load_dataset(settings.dataset, space.largest(), locations=locations, seed=settings.seed,
+                               progress=settings.progress)
     log(dataset.summary())
     rng = np.random.default_rng(settings.seed)
     order = rng.permutation(len(dataset.train))
-    val_index = order[: budget.validation]
-    train_index = order[budget.validation :]
+    # a small dataset of the user's keeps four fifths of its training images for training
+    validation = min(budget.validation, len(dataset.train) // 5)
+    val_index = order[:validation]
+    train_index = order[validation:]
     if budget.train_subset is not None:
         train_index = train_index[: budget.train_subset]
     pixels = lambda idx: dataset.train.images[idx].astype(np.float32).reshape(len(idx), *space.input.shape)
     train_x, train_y = pixels(train_index), dataset.train.labels[train_index]
     val_x, val_y = pixels(val_index), dataset.train.labels[val_index]
+    data_key = _data_key(settings, data_identity)
+    store = settings.artifact_store()
 
     supernet = SuperNet(space, seed=settings.seed)
-    path = _supernet_path(settings, space, dataset.origin)
+    path = _supernet_path(settings, space, dataset.origin, data_key)
     done_path = path.with_suffix(".done")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if done_path.is_file():
+
+    reused = done_path.is_file()
+
+    def train_the_supernet(record) -> None:
+        if not done_path.is_file():
+            log(f"training the supernet ({budget.supernet_epochs} epochs, sandwich rule) -> {path}")
+            losses = train_supernet(
+                supernet, train_x, train_y, epochs=budget.supernet_epochs, seed=settings.seed,
+                device=settings.device, progress=settings.progress, state_path=path, log=log,
+            )
+            done_path.write_text(json.dumps({"losses": losses}) + "\n")
+        record("supernet", upload(store, path, tasks))
+
+    tasks.run_all({"supernet": train_the_supernet})
+    if not done_path.is_file():  # another worker trained it
+        download(store, tasks.result("supernet")["supernet"], path)
+        done_path.write_text(json.dumps({"from": "another worker, through the artifact store"}) + "\n")
+        log(f"loaded the supernet another worker trained (artifact store) -> {path}")
+    elif reused:
         log(f"reusing the trained supernet {path}")
-        supernet.load_state_dict(torch.load(path, map_location="cpu", weights_only=False)["supernet"])
-        supernet.eval()
-    else:
-        log(f"training the supernet ({budget.supernet_epochs} epochs, sandwich rule) -> {path}")
-        losses = train_supernet(
-            supernet, train_x, train_y, epochs=budget.supernet_epochs, seed=settings.seed,
-            device=settings.device, progress=settings.progress, state_path=path, log=log,
-        )
-        supernet.to("cpu")
-        done_path.write_text(json.dumps({"losses": losses}) + "\n")
+    supernet.load_state_dict(torch.load(path, map_location="cpu", weights_only=False)["supernet"])
+    supernet.to("cpu").eval()
 
     calib = train_x[: budget.calibration]
-    study = run_study(
-        space, board=settings.board, fps=settings.fps,
+    run_study(
+        study, space, board=settings.board, fps=settings.fps,
         accuracy_of=lambda point: subnet_accuracy(supernet, point, calib_images=calib, images=val_x, labels=val_y),
-        trials=budget.trials, storage=out_dir / "study.db", seed=settings.seed, population=budget.population,
-        progress=settings.progress, log=log,
+        trials=budget.trials, worker=tasks.label, log=log, log_every=budget.population,
     )
     front = pareto_trials(study)
     if not front:
@@ -218,18 +252,17 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         for t in front
     ]
     (out_dir / "pareto.json").write_text(json.dumps(pareto, indent=2) + "\n")
-    log(f"{len(study.trials)} trials, {len(front)} on the Pareto front (pareto.json)")
+    log(f"{budget.trials} trials, {len(front)} on the Pareto front (pareto.json)")
 
     from hwnas.arch.spec import arch_from_dict
 
-    trained: dict[int, Candidate] = {}
-
-    def train_trial(trial) -> Candidate:
-        """Train one Pareto point (once per run folder: a second call, or a rerun, resumes it)."""
-        if trial.number in trained:
-            return trained[trial.number]
+    def trial_arch(trial) -> Arch:
         arch = arch_from_dict(trial.user_attrs["arch"], source=f"trial {trial.number}")
-        arch = Arch(f"searched-t{trial.number}", arch.input, arch.classes, arch.layers)
+        return Arch(f"searched-t{trial.number}", arch.input, arch.classes, arch.layers)
+
+    def train_trial(trial, record) -> None:
+        """Train one Pareto point (a rerun in the same folder resumes it)."""
+        arch = trial_arch(trial)
         init = None
         if budget.final_from == "inherited":
             from hwnas.model import save_checkpoint
@@ -238,107 +271,67 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
             model, _ = subnet_model(supernet, json.loads(trial.user_attrs["point_key"]), calib)
             (out_dir / "candidates").mkdir(exist_ok=True)
             init = save_checkpoint(model, arch, out_dir / "candidates" / f"t{trial.number}-inherited.pt")
-        trained[trial.number] = _train_candidate(arch, dataset, settings, out_dir / "candidates" / f"t{trial.number}",
-                                                 train_index, val_index, init=init, log=log)
-        return trained[trial.number]
+        record_candidate(record, train_candidate(arch, dataset, settings, out_dir / "candidates" / f"t{trial.number}",
+                                                   train_index, val_index, init=init, log=log), store, tasks)
 
-    candidates = [train_trial(t) for t in sorted(front, key=lambda t: -t.values[0])[: budget.final_candidates]]
-    best = max(candidates, key=lambda c: c.val_accuracy)
+    def train_reference(ref: Arch, record) -> None:
+        ref_dir = settings.cache_dir / "references" / f"{data_key}-{budget.name}-seed{settings.seed}" / ref.name
+        record_candidate(record, train_candidate(ref, dataset, settings, ref_dir, train_index, val_index, init=None, log=log),
+                          store, tasks)
 
-    references = []
-    for ref in reference_archs(image_shape, classes):
-        ref_dir = settings.cache_dir / "references" / f"{settings.dataset}-{budget.name}-seed{settings.seed}" / ref.name
-        references.append(_train_candidate(ref, dataset, settings, ref_dir, train_index, val_index, init=None, log=log))
+    # Every final training is known before any starts (a reference's LUTs are the cost model's), so
+    # the workers claim them one by one. The comparison at matched cost: for each reference that
+    # fits, the Pareto point the search ranks highest among those using no more LUTs than that
+    # reference, trained the same way.
+    finalists = sorted(front, key=lambda t: -t.values[0])[: budget.final_candidates]
+    refs = reference_archs(image_shape, classes)
+    verdicts = {ref.name: judge(ref, settings.board, settings.fps) for ref in refs}
+    matched_trials = {}
+    for ref in refs:
+        within = [t for t in front if t.user_attrs["lut"] <= verdicts[ref.name].lut]
+        if verdicts[ref.name].feasible and within:
+            matched_trials[ref.name] = max(within, key=lambda t: t.values[0])
+    jobs = {}
+    for trial in [*finalists, *matched_trials.values()]:
+        jobs[f"train t{trial.number}"] = (trial_arch(trial), lambda record, trial=trial: train_trial(trial, record))
+    for ref in refs:
+        jobs[f"reference {ref.name}"] = (ref, lambda record, ref=ref: train_reference(ref, record))
+    # The largest first (binary MACs per image, as a measure of training time): LFC costs many
+    # times a small candidate, and claimed last it would leave the other workers idle at the end.
+    from hwnas.cost import hardware_nodes
+    from hwnas.cost.network import binary_macs_per_frame
 
-    # The comparison at matched cost: for each reference that fits, the Pareto point the search
-    # ranks highest among those using no more LUTs than that reference, trained the same way.
-    matched = []
-    for ref in references:
-        within = [t for t in front if t.user_attrs["lut"] <= ref.lut]
-        if ref.fits and within:
-            matched.append((ref, train_trial(max(within, key=lambda t: t.values[0]))))
+    by_size = sorted(jobs, key=lambda key: -binary_macs_per_frame(hardware_nodes(jobs[key][0])))
+    results = tasks.run_all({key: jobs[key][1] for key in by_size})
+    candidates = [candidate_from(trial_arch(t), results[f"train t{t.number}"]) for t in finalists]
+    best_trial = finalists[max(range(len(candidates)), key=lambda i: candidates[i].val_accuracy)]
+    best = candidates[finalists.index(best_trial)]
+    references = [candidate_from(ref, results[f"reference {ref.name}"]) for ref in refs]
+    matched = [(ref, candidate_from(trial_arch(matched_trials[ref.arch.name]), results[f"train t{matched_trials[ref.arch.name].number}"]))
+               for ref in references if ref.arch.name in matched_trials]
 
-    agreement = _lower_best(best, dataset, settings, out_dir / "best", log=log)
-    outcome = SearchOutcome(out_dir, best, pareto, references, agreement, time.perf_counter() - started, matched,
-                            tuple(trial_records(study)))
-    _write_summary(outcome, settings)
-    from hwnas.search.report import write_search_report
+    def lower_and_report(record) -> None:
+        model_path = out_dir / "candidates" / f"t{best_trial.number}" / "model.pt"
+        if not model_path.is_file():  # trained by another worker
+            download(store, results[f"train t{best_trial.number}"]["model"], model_path)
+        chosen = dataclasses.replace(best, model_path=model_path)
+        agreement = lower_best(chosen, dataset, settings, out_dir / "best", log=log)
+        write_class_names(dataset, out_dir / "best")
+        outcome = SearchOutcome(out_dir, chosen, pareto, references, agreement, time.perf_counter() - started, matched,
+                                dataset.label_names(), tuple(trial_records(study)))
+        write_summary(outcome, settings)
+        from hwnas.search.report import write_search_report
 
-    write_search_report(outcome, settings, out_dir / "report.html")
-    log(f"report: {out_dir / 'report.html'}")
-    return outcome
+        write_search_report(outcome, settings, out_dir / "report.html")
+        log(f"report: {out_dir / 'report.html'}")
+        record("agreement", agreement)
+        record("out_dir", str(out_dir))
 
-
-def _train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *, init, log) -> Candidate:
-    from hwnas.data import Split
-    from hwnas.model import load_checkpoint
-    from hwnas.train import TrainConfig, train
-    from hwnas.train.loop import evaluate
-    from hwnas.train.device import resolve_device
-
-    budget = settings.budget
-    train_split = Split(dataset.train.images[train_index], dataset.train.labels[train_index])
-    subset = type(dataset)(dataset.name, train_split, dataset.test, dataset.classes, dataset.origin)
-    config = TrainConfig(dataset=dataset.name, epochs=budget.final_epochs, seed=settings.seed, device=settings.device,
-                         threads=settings.threads)
-    log(f"training {arch.name} ({_describe(arch)}) for {budget.final_epochs} epochs")
-    result = train(arch, subset, config, run_dir, progress=settings.progress, init_checkpoint=init,
-                   log=lambda line: log(f"  {arch.name} {line}"))
-    model, _ = load_checkpoint(result.model_path)
-    device = resolve_device(settings.device)
-    _, val_accuracy = evaluate(model.to(device), Split(dataset.train.images[val_index], dataset.train.labels[val_index]), arch, device)
-    verdict = judge(arch, settings.board, settings.fps)
-    return Candidate(arch, val_accuracy, result.test_accuracy, verdict.lut, verdict.bram18, verdict.fps,
-                     verdict.feasible, result.model_path, "" if verdict.feasible else verdict.reason)
-
-
-def _lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Path, *, log) -> float:
-    """Lower the chosen network at the requested rate and check FINN's execution of the lowered
-    graph against the trained model on test images."""
-
-    import torch
-
-    from hwnas.cost import plan_folding
-    from hwnas.lower import execute_dataflow, lower
-    from hwnas.report.estimate_report import estimate_dict
-    from hwnas.model import load_checkpoint, prepare_input
-
-    best_dir.mkdir(parents=True, exist_ok=True)
-    save_arch(best.arch, best_dir / "arch.yaml")
-    from hwnas.lower.quiet import library_output_to
-
-    log(f"lowering {best.arch.name} for {settings.board.name} at {settings.fps:,.0f} fps (library output: best/lower.log)")
-
-    with library_output_to(best_dir / "lower.log"):
-        result = lower(best.arch, settings.board, out_dir=best_dir, fps=settings.fps, checkpoint=best.model_path)
-    plan = plan_folding(best.arch, settings.board, fps=settings.fps)
-    data = estimate_dict(plan.estimate, settings.board, target_fps=settings.fps)
-    (best_dir / "estimates.json").write_text(json.dumps(data, indent=2) + "\n")
-    model, arch = load_checkpoint(result.checkpoint_path)
-    count = min(settings.budget.lowering_check_images, len(dataset.test))
-    inputs = prepare_input(dataset.test.images[:count], arch)
-    with torch.no_grad():
-        expected = model(torch.from_numpy(inputs)).argmax(1).numpy()
-    got = execute_dataflow(result.dataflow_path, inputs)
-    agreement = float((got == expected).mean())
-    (best_dir / "verification.json").write_text(json.dumps(
-        {"images": count, "agree": int((got == expected).sum()), "agreement": agreement,
-         "what": "FINN's Python execution of dataflow.onnx against the trained Brevitas model on test images"},
-        indent=2) + "\n")
-    log(f"lowered graph agrees with the trained model on {int((got == expected).sum())}/{count} test images")
-    return agreement
-
-
-def _write_summary(outcome: SearchOutcome, settings: SearchSettings) -> None:
-    def row(c: Candidate) -> dict:
-        return {"name": c.arch.name, "arch": c.arch.to_dict(), "val_accuracy": c.val_accuracy,
-                "test_accuracy": c.test_accuracy, "lut": c.lut, "bram18": c.bram18, "fps": c.fps, "fits": c.fits,
-                "note": c.note}
-
-    summary = {
-        "settings": settings.identity(), "budget": settings.budget.to_dict(), "seconds": round(outcome.seconds, 1),
-        "best": row(outcome.best), "references": [row(r) for r in outcome.references],
-        "lowering_agreement": outcome.agreement,
-        "matched_luts": [{"reference": row(ref), "searched": row(found)} for ref, found in outcome.matched],
-    }
-    (outcome.out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    lowered = tasks.run_all({"lower and report": lower_and_report})["lower and report"]
+    if lowered["out_dir"] != str(out_dir):
+        log(f"another worker lowered the chosen network and wrote the report into its {lowered['out_dir']}")
+    local_model = out_dir / "candidates" / f"t{best_trial.number}" / "model.pt"
+    best = dataclasses.replace(best, model_path=local_model if local_model.is_file() else None)
+    return SearchOutcome(Path(lowered["out_dir"]), best, pareto, references, lowered["agreement"],
+                         time.perf_counter() - started, matched, dataset.label_names(),
+                         tuple(trial_records(study)))

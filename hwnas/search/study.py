@@ -2,8 +2,9 @@
 
 Each trial draws a point of the space, judges its hardware with the cost model first (fits the
 board, meets the frame rate) and measures accuracy only for feasible points, so infeasible
-candidates cost microseconds. The study lives in SQLite inside the run folder: every finished
-trial is committed, a killed search loses none, and re-running the same command resumes.
+candidates cost microseconds. The study lives in an Optuna storage (SQLite inside the run folder
+unless ``--storage`` names another): every finished trial is committed, a killed search loses
+none, re-running the same command resumes, and several workers can share it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from hwnas.arch.spec import Arch
@@ -87,52 +87,96 @@ def judging_fingerprint(space: SearchSpace, board: Board, fps: float, *, samples
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def open_study(storage, *, seed: int, population: int):
+    """The search's study in ``storage`` (an Optuna storage object), created by the first worker."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    # Optuna 5 reads constraints recorded with Trial.set_constraint (constraints_func is deprecated).
+    sampler = optuna.samplers.NSGAIISampler(population_size=population, seed=seed)
+    return optuna.create_study(
+        study_name=STUDY_NAME, storage=storage, directions=["maximize", "minimize"], sampler=sampler, load_if_exists=True,
+    )
+
+
+def check_study_identity(study, identity: dict, *, where: str, legacy: dict | None = None) -> None:
+    """Record the settings and the judging fingerprint in the study (the first worker does), or
+    refuse a worker whose settings or cost estimates differ from those the study's trials were
+    judged under. ``legacy``: what an older hwnas recorded in the run folder's search.json."""
+    saved = study.user_attrs.get("identity")
+    if saved is None:  # a new study, or one an older hwnas made and described in search.json
+        saved = legacy if legacy is not None else identity
+        study.set_user_attr("identity", saved)
+    diff = ", ".join(
+        f"{k}: {saved.get(k)!r} there, {v!r} now" for k, v in identity.items() if k != "judging" and saved.get(k) != v
+    )
+    if diff:
+        raise UserError(f"{where} holds a search with other settings ({diff}); use another --out or --storage")
+    if saved.get("judging") != identity.get("judging"):
+        raise UserError(
+            f"{where} holds a search whose trials were judged by other cost estimates (the cost model or the board "
+            "file changed since); use another --out or --storage, or delete that study"
+        )
+
+
 def run_study(
+    study,
     space: SearchSpace,
     *,
     board: Board,
     fps: float,
     accuracy_of: Callable[[dict[str, Any]], float],
     trials: int,
-    storage: Path,
-    seed: int,
-    population: int = 16,
-    progress: bool = True,
+    worker: str = "",
+    poll_s: float = 0.5,
     log: Callable[[str], None] = lambda line: None,
+    log_every: int = 16,
 ):
-    """Run (or resume) the study until it holds ``trials`` finished trials; returns the study.
-    ``log`` gets a plain line after every ``population`` trials (a generation of NSGA-II)."""
+    """Take part in the study until it holds ``trials`` finished trials; returns the study.
+
+    Several workers may share the study. Trial numbers are handed out by the storage, and a trial
+    numbered after ``trials`` others that are finished or running is pruned unmeasured, so the study
+    ends with exactly ``trials`` COMPLETE trials. A point another worker is measuring is waited
+    for and reused, never measured twice. A worker that dies leaves its trial RUNNING until a live
+    worker's ``fail_stale_trials`` (Optuna's heartbeat) fails it; the retry callback then enqueues
+    the same point again. ``log`` gets a plain line every ``log_every`` finished trials (a
+    generation of NSGA-II) and at the end.
+    """
     import optuna
 
-    from hwnas.logs import bars_wanted
+    State = optuna.trial.TrialState
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    # Optuna 5 reads constraints recorded with Trial.set_constraint (constraints_func is deprecated).
-    sampler = optuna.samplers.NSGAIISampler(population_size=population, seed=seed)
-    study = optuna.create_study(
-        study_name=STUDY_NAME,
-        storage=f"sqlite:///{storage}",
-        directions=["maximize", "minimize"],
-        sampler=sampler,
-        load_if_exists=True,
-    )
-    complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-    done = {t.user_attrs["point_key"]: t for t in complete}
-    remaining = trials - len(complete)
-    if remaining <= 0:
-        return study
+    def finished() -> dict[str, Any]:
+        return {t.user_attrs["point_key"]: t for t in study.get_trials(deepcopy=False, states=(State.COMPLETE,))}
+
+    def measuring(key: str, number: int) -> bool:
+        """Whether an earlier live trial is measuring the point ``key`` now."""
+        return any(
+            t.number < number and t.user_attrs.get("point_key") == key and "surplus" not in t.user_attrs
+            for t in study.get_trials(deepcopy=False, states=(State.RUNNING,))
+        )
 
     def objective(trial):
+        trial.set_user_attr("worker", worker)
+        ahead = [t for t in study.get_trials(deepcopy=False, states=(State.COMPLETE, State.RUNNING))
+                 if t.number < trial.number and "surplus" not in t.user_attrs]
+        if len(ahead) >= trials:
+            trial.set_user_attr("surplus", True)
+            raise optuna.TrialPruned("the study holds its trials already")
         point = space.sample(trial)
         key = point_key(point)
         arch = space.decode(point)
         trial.set_user_attr("point_key", key)
         trial.set_user_attr("arch", arch.to_dict())
-        earlier = done.get(key)
-        if earlier is not None:  # the sampler proposed a point already measured: reuse, don't retrain
+        while measuring(key, trial.number):
+            time.sleep(poll_s)
+            optuna.storages.fail_stale_trials(study)
+        earlier = finished().get(key)
+        if earlier is not None:  # the point was measured already: reuse, don't measure again
             for name in ("violation", "lut", "bram18", "fps", "hardware", "folding_config", "accuracy_source"):
                 trial.set_user_attr(name, earlier.user_attrs[name])
             trial.set_constraint("hardware", earlier.user_attrs["violation"])
+            trial.set_user_attr("reused_from", earlier.number)
             return tuple(earlier.values)
         verdict = judge(arch, board, fps)
         trial.set_user_attr("violation", verdict.violation)
@@ -148,22 +192,25 @@ def run_study(
         trial.set_user_attr("accuracy_source", "supernet (inherited weights, recalibrated BatchNorm)")
         return accuracy_of(point), verdict.resource_share
 
-    started, finished = time.perf_counter(), len(complete)
-
-    def record(study, trial):
-        nonlocal finished
-        if trial.state != optuna.trial.TrialState.COMPLETE:
-            return
-        done.setdefault(trial.user_attrs["point_key"], trial)
-        finished += 1
-        if finished % population == 0 or finished == trials:
+    started = time.perf_counter()
+    logged = len(finished())
+    while True:
+        optuna.storages.fail_stale_trials(study)
+        done = finished()
+        complete = len(study.get_trials(deepcopy=False, states=(State.COMPLETE,)))
+        if complete // log_every > logged // log_every or (complete >= trials > logged):
             feasible = [t for t in done.values() if t.user_attrs["violation"] <= 0]
             best = max((t.values[0] for t in feasible), default=0.0)
-            log(f"trials {finished}/{trials} done: {len(feasible)} distinct feasible, best supernet accuracy "
-                f"{best:.2%}, {time.perf_counter() - started:.0f} s")
-
-    study.optimize(objective, n_trials=remaining, callbacks=[record], show_progress_bar=bars_wanted(progress))
-    return study
+            log(f"trials {min(complete, trials)}/{trials} done: {len(feasible)} distinct feasible, best supernet "
+                f"accuracy {best:.2%}, {time.perf_counter() - started:.0f} s")
+            logged = complete
+        if complete >= trials:
+            return study
+        running = [t for t in study.get_trials(deepcopy=False, states=(State.RUNNING,)) if "surplus" not in t.user_attrs]
+        if complete + len(running) >= trials:  # the last trials are another worker's: wait for them
+            time.sleep(poll_s)
+            continue
+        study.optimize(objective, n_trials=1, show_progress_bar=False)
 
 
 def trial_records(study) -> list[dict]:

@@ -37,7 +37,7 @@ def test_train_synthetic_end_to_end(tmp_path, spec, capsys):
     captured = capsys.readouterr()
     assert "tiny on synthetic: test accuracy" in captured.out
     assert "epoch 2/2: loss" in captured.err
-    assert sorted(p.name for p in out.iterdir()) == ["arch.yaml", "checkpoints", "metrics.json", "model.pt", "train-state.pt", "train.log"]
+    assert sorted(p.name for p in out.iterdir()) == ["arch.yaml", "checkpoints", "classes.json", "metrics.json", "model.pt", "train-state.pt", "train.log"]
     logged = (out / "train.log").read_text()
     assert "epoch 2/2: loss" in logged and "test accuracy" in logged
     metrics = json.loads((out / "metrics.json").read_text())

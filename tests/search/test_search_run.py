@@ -40,7 +40,9 @@ def first_run(tmp_path_factory):
 
 def trial_count(db):
     with sqlite3.connect(db) as con:
-        return con.execute("select count(*) from trials where state = 'COMPLETE'").fetchone()[0]
+        return con.execute(  # the search's own study; the same file holds its tasks study too
+            "select count(*) from trials join studies using (study_id) where study_name = 'hwnas-search' and state = 'COMPLETE'"
+        ).fetchone()[0]
 
 
 def test_search_writes_every_output_and_the_best_fits(first_run):
@@ -157,3 +159,19 @@ def test_cli_reports_unreachable_fps_in_one_line(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert "reaches at most" in proc.stderr
+
+
+def test_a_folder_of_an_older_hwnas_is_checked_against_its_search_json(tmp_path):
+    """Before the settings moved into the study, search.json held them: such a folder is still refused
+    under other settings."""
+    import optuna
+
+    from hwnas.search.study import STUDY_NAME
+
+    run = tmp_path / "run"
+    run.mkdir()
+    optuna.create_study(study_name=STUDY_NAME, storage=f"sqlite:///{run / 'study.db'}", directions=["maximize", "minimize"])
+    identity = settings(tmp_path).identity()
+    (run / "search.json").write_text(json.dumps({**identity, "fps": 1_000, "judging": "0"}))
+    with pytest.raises(UserError, match="other settings.*fps: 1000 there, 20000 now"):
+        search(settings(tmp_path))

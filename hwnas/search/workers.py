@@ -1,0 +1,183 @@
+"""One search shared by several worker processes through Optuna's storage and artifact store.
+
+Every worker runs the same command against the same storage. Work that must happen once (the
+supernet, each final training, the lowering) is a *task*: a trial of a second study,
+``<study>-tasks``, enqueued WAITING and claimed by moving it to RUNNING, which Optuna's RDB storage
+lets exactly one worker do (``set_trial_state_values`` refuses RUNNING unless the trial is WAITING).
+A claimed task's trial beats Optuna's heartbeat while it runs; when a worker dies, a live worker's
+``fail_stale_trials`` marks it FAIL after the grace period, ``RetryFailedTrialCallback`` enqueues it
+again and another worker claims it. A task's results are its trial's user attributes; its files go
+through an ``optuna.artifacts`` store.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hwnas.errors import UserError
+
+POLL_S = 0.5
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Where the workers meet (an Optuna storage URL), and how often they show they are alive."""
+
+    storage: str  # any Optuna RDB URL
+    heartbeat_s: int = 10
+    grace_s: int = 30
+
+
+def worker_label() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def open_storage(coordination: Coordination, *, attempts: int = 5):
+    """The RDB storage with Optuna's heartbeat: a trial without a beat for the grace period is failed
+    by the next worker that looks, and its point enqueued again."""
+    import warnings
+
+    import optuna
+    import sqlalchemy.exc
+
+    # the heartbeat's retry callback and fail_stale_trials are marked experimental; hwnas relies on them knowingly
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    for attempt in range(attempts):
+        try:
+            return optuna.storages.RDBStorage(
+                coordination.storage, heartbeat_interval=coordination.heartbeat_s, grace_period=coordination.grace_s,
+                heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=None),
+            )
+        except sqlalchemy.exc.IntegrityError:
+            # Workers started together on a new database race to create Optuna's tables; the loser
+            # finds them made when it tries again.
+            time.sleep(1.0 + attempt)
+        except (sqlalchemy.exc.SQLAlchemyError, ValueError, ImportError) as exc:
+            raise UserError(f"cannot open the study storage {coordination.storage!r}: {str(exc).splitlines()[0]}") from None
+    raise UserError(f"cannot open the study storage {coordination.storage!r}: its tables could not be created")
+
+
+class _Heartbeat:
+    """Beats a claimed task trial's heartbeat from a thread while its work runs."""
+
+    def __init__(self, storage, trial_id: int, interval_s: float):
+        self._stop = threading.Event()
+
+        def beat() -> None:
+            while True:
+                storage.record_heartbeat(trial_id)
+                if self._stop.wait(interval_s):
+                    return
+
+        self._thread = threading.Thread(target=beat, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class Tasks:
+    """Claim-once work shared by the workers of one search."""
+
+    def __init__(self, storage, study_name: str, coordination: Coordination, *, log: Callable[[str], None]):
+        import optuna
+
+        self._storage = storage
+        self._coordination = coordination
+        self._log = log
+        self.study = optuna.create_study(study_name=f"{study_name}-tasks", storage=storage, load_if_exists=True)
+        self.label = worker_label()
+
+    def _trials(self, key: str) -> list:
+        return [t for t in self.study.get_trials(deepcopy=False) if t.user_attrs.get("task") == key]
+
+    def _current(self, key: str):
+        """The task's live trial: the first not FAIL one (a retry after a dead worker, or the first
+        of two enqueued at once), enqueued when there is none."""
+        import optuna
+
+        live = [t for t in self._trials(key) if t.state != optuna.trial.TrialState.FAIL]
+        if not live:
+            self.study.enqueue_trial({}, user_attrs={"task": key})
+            live = [t for t in self._trials(key) if t.state != optuna.trial.TrialState.FAIL]
+        return min(live, key=lambda t: t.number)
+
+    def result(self, key: str) -> dict | None:
+        """A finished task's user attributes, or None when it has not finished."""
+        import optuna
+
+        done = [t for t in self._trials(key) if t.state == optuna.trial.TrialState.COMPLETE]
+        return dict(done[0].user_attrs) if done else None
+
+    def try_run(self, key: str, work: Callable[[Callable[[str, Any], None]], None]) -> bool:
+        """Run ``work`` if this worker claims ``key``; True when the task is finished (by anyone)."""
+        import optuna
+
+        optuna.storages.fail_stale_trials(self.study)
+        trial = self._current(key)
+        if trial.state == optuna.trial.TrialState.COMPLETE:
+            return True
+        if trial.state != optuna.trial.TrialState.WAITING:
+            return False
+        if not self._storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.RUNNING):
+            return False  # another worker claimed it first
+        trial_id = trial._trial_id
+        self._storage.set_trial_user_attr(trial_id, "worker", self.label)
+
+        def record(name: str, value: Any) -> None:
+            self._storage.set_trial_user_attr(trial_id, name, value)
+
+        try:
+            with _Heartbeat(self._storage, trial_id, self._coordination.heartbeat_s):
+                work(record)
+        except BaseException:
+            # free the task at once (a rerun or another worker enqueues it again), rather than
+            # leaving it RUNNING until the heartbeat's grace period has passed
+            self._storage.set_trial_state_values(trial_id, optuna.trial.TrialState.FAIL)
+            raise
+        self._storage.set_trial_state_values(trial_id, optuna.trial.TrialState.COMPLETE, values=[0.0])
+        return True
+
+    def run_all(self, jobs: dict[str, Callable[[Callable[[str, Any], None]], None]]) -> dict[str, dict]:
+        """Claim and run, one by one, every job no other worker has claimed; wait for the rest
+        (taking over those whose worker died). Returns every job's results."""
+        pending = list(jobs)
+        waited = False
+        while pending:
+            pending = [key for key in pending if not self.try_run(key, jobs[key])]
+            if pending:
+                if not waited:
+                    self._log(f"waiting for other workers: {', '.join(pending)}")
+                    waited = True
+                time.sleep(POLL_S)
+        return {key: self.result(key) for key in jobs}
+
+
+def upload(store, path: Path, tasks: Tasks) -> str:
+    """``path`` into the artifact store; returns its artifact id."""
+    import optuna
+
+    return optuna.artifacts.upload_artifact(artifact_store=store, file_path=str(path), study_or_trial=tasks.study)
+
+
+def download(store, artifact_id: str, path: Path) -> Path:
+    """An artifact to ``path`` (atomically: a partial file never has the final name)."""
+    import optuna
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    optuna.artifacts.download_artifact(artifact_store=store, file_path=str(partial), artifact_id=artifact_id)
+    os.replace(partial, path)
+    return path
