@@ -103,6 +103,7 @@ def _hardware_nodes(arch: Arch) -> tuple[HwNode, ...]:
         counters[op_type] = index + 1
         return f"{op_type}_{index}"
 
+    arch.require_chain("the cost model")
     nodes: list[HwNode] = []
     shapes = arch.shapes()
     last = len(shapes) - 1

@@ -27,6 +27,7 @@ def build_model(arch: Arch):
 
     from hwnas.model.layers import BipolarWeight, LogitScale, binary_sign
 
+    arch.require_chain("the Brevitas model")
     shapes = arch.shapes()
     modules: list = []
     for shape in shapes:
