@@ -144,7 +144,8 @@ def test_network_input_can_be_read_by_name():
     spec["layers"][3]["inputs"] = ["input", "body", "stem"]
     shapes = arch_from_dict(spec).shapes()
     assert shapes[1].sources == (-1,) and shapes[3].sources == (-1, 2, 0)
-    assert [p.bits for p in shapes[3].ins] == [1, 4, 1]
+    # the stem now feeds only the add: it hands on its grid values too
+    assert [p.bits for p in shapes[3].ins] == [1, 4, 4]
 
 
 def test_cli_reports_a_bad_graph_spec_in_one_line(tmp_path, repo):
