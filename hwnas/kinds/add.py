@@ -40,6 +40,12 @@ class Add(LayerBase):
                 )
         return Port(ins[0].shape, 1)
 
+    def brevitas_module(self, shape, *, last: bool):
+        from hwnas.model.layers import GridAdd
+
+        return GridAdd(shape.out_shape, self.bits)
+
 
 def _dims(shape: tuple[int, ...]) -> str:
     return "x".join(map(str, shape))
+

@@ -38,6 +38,10 @@ class LayerBase:
         """The output of this layer reading ``ins``; a UserError naming ``where`` when they do not fit."""
         raise NotImplementedError
 
+    def brevitas_module(self, shape, *, last: bool):
+        """The ``torch.nn.Module`` computing this layer from its inputs (``shape``: its LayerShape)."""
+        raise NotImplementedError
+
 
 def single_input(ins: list[Port], where: str) -> Port:
     if len(ins) != 1:

@@ -33,3 +33,23 @@ class Conv(LayerBase):
             where, port.shape, kernel=self.kernel, stride=self.stride, padding=self.padding, dilation=self.dilation
         )
         return Port((self.out, out_h, out_w), 1)
+
+    def brevitas_module(self, shape, *, last: bool):
+        from brevitas.nn import QuantConv2d
+        from torch import nn
+
+        from hwnas.model.layers import BipolarWeight, hidden_output
+
+        modules = []
+        padding = self.padding
+        if padding and shape.in_bits == 1:
+            # the hardware pads a -1/+1 map with the bit 0, which encodes -1: pad the model alike
+            modules.append(nn.ConstantPad2d(padding, -1.0))
+            padding = 0
+        modules.append(
+            QuantConv2d(
+                shape.in_shape[0], self.out, self.kernel, stride=self.stride, padding=padding,
+                dilation=self.dilation, bias=False, weight_quant=BipolarWeight,
+            )
+        )
+        return nn.Sequential(*modules, *hidden_output(nn.BatchNorm2d(self.out), shape.out_bits))

@@ -3,6 +3,7 @@ the last one gives the logits."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from hwnas.kinds.base import LayerBase, Port, single_input
@@ -18,3 +19,16 @@ class Linear(LayerBase):
     def infer(self, ins: list[Port], where: str) -> Port:
         single_input(ins, where)
         return Port((self.out,), 1)
+
+    def brevitas_module(self, shape, *, last: bool):
+        from brevitas.nn import QuantLinear
+        from torch import nn
+
+        from hwnas.model.layers import BipolarWeight, LogitScale, hidden_output
+
+        modules = [nn.Flatten()] if len(shape.in_shape) != 1 else []
+        fan_in = math.prod(shape.in_shape)
+        modules.append(QuantLinear(fan_in, self.out, bias=False, weight_quant=BipolarWeight))
+        if last:
+            return nn.Sequential(*modules, LogitScale(fan_in))
+        return nn.Sequential(*modules, *hidden_output(nn.BatchNorm1d(self.out), shape.out_bits))

@@ -23,3 +23,8 @@ class MaxPool(LayerBase):
         port = single_input(ins, where)
         out_h, out_w = window_output(where, port.shape, kernel=self.kernel, stride=self.effective_stride, padding=0)
         return Port((port.shape[0], out_h, out_w), port.bits)
+
+    def brevitas_module(self, shape, *, last: bool):
+        from torch import nn
+
+        return nn.MaxPool2d(self.kernel, stride=self.effective_stride)
