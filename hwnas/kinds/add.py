@@ -7,6 +7,7 @@ and a binary input enters as -1/+1, which the grid holds exactly.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from hwnas.errors import UserError
@@ -20,6 +21,8 @@ class Add(LayerBase):
     bits: int = 4
 
     KIND = "add"
+    FINN_MOVES = (lambda: _finn("streamline.reorder", "MoveTransposePastJoinAdd"),)
+    FINN_TO_HW = (lambda: _finn("fpgadataflow.convert_to_hw.elementwise_binary_operation", "InferElementwiseBinaryOperation"),)
 
     @property
     def grid_bits(self) -> int | None:
@@ -40,12 +43,38 @@ class Add(LayerBase):
                 )
         return Port(ins[0].shape, 1)
 
+    def hardware(self, shape, reads: list[int], graph) -> int:
+        # FINN's ElementwiseAdd takes integers: a -1/+1 input is requantised onto the grid first
+        # (Thresholding); inputs are summed two at a time; a Thresholding takes the sign
+        from hwnas.cost.nodes import BINARY_THRESHOLD_BITS, ElementwiseAdd, Thresholding
+
+        channels, pixels = shape.out_shape[0], math.prod(shape.out_shape[1:])
+        grid = [
+            graph.add(Thresholding("", shape.index, channels, pixels, BINARY_THRESHOLD_BITS, self.bits), node)
+            if port.bits == 1 else node
+            for node, port in zip(reads, shape.ins)
+        ]
+        total = grid[0]
+        for node in grid[1:]:
+            total = graph.add(ElementwiseAdd("", shape.index, channels, pixels), total, node)
+        # the sum of k inputs on an N-bit grid takes N + k - 1 bits, its thresholds one more
+        sum_bits = self.bits + len(grid) - 1
+        return graph.add(Thresholding("", shape.index, channels, pixels, sum_bits + 1, 1), total)
+
     def brevitas_module(self, shape, *, last: bool):
         from hwnas.model.layers import GridAdd
 
         return GridAdd(shape.out_shape, self.bits)
 
 
+def _finn(module: str, name: str):
+    import importlib
+
+    return getattr(importlib.import_module(f"finn.transformation.{module}"), name)()
+
+
 def _dims(shape: tuple[int, ...]) -> str:
     return "x".join(map(str, shape))
 
+
+KIND_CLASS = Add

@@ -38,6 +38,11 @@ class LayerBase:
         """The output of this layer reading ``ins``; a UserError naming ``where`` when they do not fit."""
         raise NotImplementedError
 
+    def hardware(self, shape, reads: list[int], graph) -> int:
+        """Add the hardware nodes FINN lowers this layer to (``hwnas.cost.nodes``) to ``graph``, the
+        first reading the nodes ``reads``; return the index of the node that outputs its value."""
+        raise NotImplementedError
+
     def brevitas_module(self, shape, *, last: bool):
         """The ``torch.nn.Module`` computing this layer from its inputs (``shape``: its LayerShape)."""
         raise NotImplementedError

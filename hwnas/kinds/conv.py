@@ -34,6 +34,24 @@ class Conv(LayerBase):
         )
         return Port((self.out, out_h, out_w), 1)
 
+    def hardware(self, shape, reads: list[int], graph) -> int:
+        # an optional padding unit, a sliding window (unless a 1x1 stride-1 unpadded conv, which FINN
+        # lowers straight to a MatMul), an MVAU with thresholds
+        from hwnas.cost.nodes import Padding, SlidingWindow, mvau
+
+        channels, height, width = shape.in_shape
+        _, out_h, out_w = shape.out_shape
+        (node,) = reads
+        if self.padding:
+            node = graph.add(Padding("", shape.index, channels, (height, width), self.padding, shape.in_bits), node)
+            height, width = height + 2 * self.padding, width + 2 * self.padding
+        if self.kernel > 1 or self.stride > 1 or self.padding:
+            window = SlidingWindow("", shape.index, channels, (height, width), (out_h, out_w), self.kernel, self.stride,
+                                   shape.in_bits, depthwise=False, dilation=self.dilation)
+            node = graph.add(window, node)
+        fan_in = self.kernel * self.kernel * channels
+        return graph.add(mvau(shape.index, fan_in, self.out, out_h * out_w, shape.in_bits, activation=True), node)
+
     def brevitas_module(self, shape, *, last: bool):
         from brevitas.nn import QuantConv2d
         from torch import nn
@@ -53,3 +71,6 @@ class Conv(LayerBase):
             )
         )
         return nn.Sequential(*modules, *hidden_output(nn.BatchNorm2d(self.out), shape.out_bits))
+
+
+KIND_CLASS = Conv

@@ -20,6 +20,14 @@ class Linear(LayerBase):
         single_input(ins, where)
         return Port((self.out,), 1)
 
+    def hardware(self, shape, reads: list[int], graph) -> int:
+        # an MVAU; the last one has no thresholds (its sums go to LabelSelect)
+        from hwnas.cost.nodes import mvau
+
+        last = shape.index == graph.last_layer
+        node = mvau(shape.index, math.prod(shape.in_shape), self.out, 1, shape.in_bits, activation=not last)
+        return graph.add(node, *reads)
+
     def brevitas_module(self, shape, *, last: bool):
         from brevitas.nn import QuantLinear
         from torch import nn
@@ -32,3 +40,6 @@ class Linear(LayerBase):
         if last:
             return nn.Sequential(*modules, LogitScale(fan_in))
         return nn.Sequential(*modules, *hidden_output(nn.BatchNorm1d(self.out), shape.out_bits))
+
+
+KIND_CLASS = Linear

@@ -74,6 +74,8 @@ def set_spec_types(model, *, foreign: bool = False):
 
     changed = 0
     for node in model.graph.node:
+        if node.op_type.startswith("Thresholding"):
+            changed += _set_threshold_type(getCustomOp(node))
         if not node.op_type.startswith("MVAU"):
             continue
         inst = getCustomOp(node)
@@ -93,6 +95,26 @@ def set_spec_types(model, *, foreign: bool = False):
         model.set_tensor_datatype(node.output[0], types["outputDataType"])
         changed += 1
     return model, changed
+
+
+def threshold_type(input_type):
+    """The thresholds' type of a threshold unit on ``input_type``: RoundAndClipThresholds keeps them
+    in [min, max + 1] of the input, and FINN's minimisation picks the type for that range when the
+    values span it (weights-independent, as the cost model needs)."""
+    from qonnx.core.datatype import DataType
+
+    top = input_type.max() + 1
+    if input_type.signed():
+        return DataType.get_smallest_possible(-top - 1)
+    return DataType.get_smallest_possible(top)
+
+
+def _set_threshold_type(inst) -> int:
+    dtype = threshold_type(inst.get_input_datatype(0))
+    if inst.get_nodeattr("weightDataType") == dtype.name:
+        return 0
+    inst.set_nodeattr("weightDataType", dtype.name)
+    return 1
 
 
 def with_spec_types(model):

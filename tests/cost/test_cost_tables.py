@@ -8,11 +8,11 @@ from hwnas.arch.spec import load_arch
 from hwnas.cost import NodeFold, hardware_nodes
 from hwnas.cost.node_cost import candidate_folds, cost, table
 
-from conftest import CHAIN_ARCHS
+from conftest import EXAMPLE_ARCHS
 
 
 def _specs():
-    specs = [load_arch(p) for p in CHAIN_ARCHS]
+    specs = [load_arch(p) for p in EXAMPLE_ARCHS]
     rng = np.random.default_rng(7)
     specs += [random_arch(rng, kind=k) for k in ("conv", "mlp") for _ in range(10)]
     return specs
