@@ -12,7 +12,7 @@ import importlib
 
 # The registry: one module per kind, each defining the layer class its name ends in (in the order
 # error messages list them). Adding a kind is adding its module and its name here.
-KIND_MODULES = ("conv", "maxpool", "linear", "add")
+KIND_MODULES = ("conv", "maxpool", "linear", "add", "concat")
 
 # spec name -> layer class
 KINDS: dict[str, type] = {}
