@@ -116,11 +116,6 @@ class Arch:
         """Every layer reads only the layer before it (the networks every stage handled before branches)."""
         return all(s.sources == (s.index - 1,) for s in self.shapes())
 
-    def require_chain(self, stage: str) -> None:
-        """A UserError unless every layer is one ``stage`` handles: a chain without dilation."""
-        if not self.is_chain or any(getattr(layer, "dilation", 1) != 1 for layer in self.layers):
-            raise UserError(f"{self.name}: {stage} does not handle branches or dilated convolutions yet")
-
     def to_dict(self) -> dict:
         inp = {k: getattr(self.input, k) for k in self.input.__dataclass_fields__}
         layers = []
