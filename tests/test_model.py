@@ -54,7 +54,7 @@ def test_hidden_activations_are_bipolar_and_input_is_not_quantised():
 
 
 def test_prepare_input_layouts_and_binarisation():
-    arch = load_arch(EXAMPLE_ARCHS[0])  # cnv: 3x32x32, 8 bits
+    arch = load_arch([p for p in EXAMPLE_ARCHS if p.stem == "cnv-w1a1"][0])  # cnv: 3x32x32, 8 bits
     raw = np.random.default_rng(0).integers(0, 256, size=(2, 32, 32, 3), dtype=np.uint8)
     nchw = prepare_input(raw, arch)
     assert nchw.shape == (2, 3, 32, 32) and nchw.dtype == np.float32
