@@ -17,12 +17,8 @@ from typing import NamedTuple
 
 from hwnas.arch.spec import Arch
 from hwnas.cost.mvau import accumulator_bits
+from hwnas.mvau_types import QUANT_WEIGHT_BITS, XNOR_WEIGHT_BITS
 
-# Bit widths after FINN's MinimizeWeightBitWidth: XNOR weights are stored as {0, 1} (BINARY);
-# bipolar weights of a quantised-input MVAU become INT2 (the smallest type holding -1 and +1 that
-# MinimizeWeightBitWidth picks).
-XNOR_WEIGHT_BITS = 1
-QUANT_WEIGHT_BITS = 2
 # the thresholds of a requantiser reading bits 0/1: clipped to 0..2 (hwnas.lower.spec_types)
 BINARY_THRESHOLD_BITS = 2
 
