@@ -9,6 +9,8 @@ from hwnas.codegen.project import FASHION_MNIST_TEST_IMAGES
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_ARCHS = sorted((REPO / "examples" / "archs").glob("*.yaml"))
+# FINN's reference networks: straight chains
+CHAIN_ARCHS = [p for p in EXAMPLE_ARCHS if p.stem.endswith("-w1a1")]
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 needs_fashion_mnist = pytest.mark.skipif(
     not (FASHION_MNIST / FASHION_MNIST_TEST_IMAGES).is_file(),

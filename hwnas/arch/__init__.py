@@ -1,6 +1,7 @@
 """Architecture specs: the YAML description of a binary network that every stage accepts."""
 
 from hwnas.arch.spec import (
+    Add,
     Arch,
     Conv,
     FlatInput,
@@ -13,6 +14,7 @@ from hwnas.arch.spec import (
 )
 
 __all__ = [
+    "Add",
     "Arch",
     "Conv",
     "FlatInput",

@@ -15,6 +15,16 @@ A spec is a plain YAML file::
 Convolutions and pools come first, then fully connected layers; the last linear layer gives the
 logits. Every hidden conv/linear layer is followed by BatchNorm and a binary sign activation.
 
+Layers read the layer before them unless they say otherwise: a layer may carry a ``name`` and an
+``inputs`` list of earlier layers' names (``input`` is the network's input), which makes branches::
+
+      - {conv: {out: 16, kernel: 3, padding: 1}, name: stem}
+      - {conv: {out: 16, kernel: 3, padding: 1}}
+      - {conv: {out: 16, kernel: 3, padding: 1}, name: body}
+      - {add: {bits: 4}, inputs: [stem, body]}
+
+The kinds of layers, their parameters and shapes live in ``hwnas.kinds``, one module each.
+
 The model's input is what the hardware reads: for ``bits: 8`` unsigned integer pixels 0..255,
 for ``bits: 1`` bipolar values -1/+1.
 """
@@ -28,6 +38,12 @@ from typing import Union
 import yaml
 
 from hwnas.errors import UserError
+from hwnas.kinds import KINDS, kind_name
+from hwnas.kinds.add import Add
+from hwnas.kinds.base import LayerBase, Port
+from hwnas.kinds.conv import Conv
+from hwnas.kinds.linear import Linear
+from hwnas.kinds.maxpool import MaxPool
 
 SUPPORTED_INPUT_BITS = (1, 8)
 
@@ -54,47 +70,32 @@ class FlatInput:
         return (self.features,)
 
 
-@dataclass(frozen=True)
-class Conv:
-    out: int
-    kernel: int
-    stride: int = 1
-    padding: int = 0
-
-
-@dataclass(frozen=True)
-class MaxPool:
-    kernel: int
-    stride: int | None = None  # None: equal to kernel
-
-    @property
-    def effective_stride(self) -> int:
-        return self.kernel if self.stride is None else self.stride
-
-
-@dataclass(frozen=True)
-class Linear:
-    out: int
-
-
-Layer = Union[Conv, MaxPool, Linear]
-_LAYER_TYPES = {"conv": Conv, "maxpool": MaxPool, "linear": Linear}
-_LAYER_NAMES = {cls: name for name, cls in _LAYER_TYPES.items()}
+Layer = Union[Conv, MaxPool, Linear, Add]
+# fields every layer has beside its kind's parameters
+GRAPH_FIELDS = tuple(LayerBase.__dataclass_fields__)
+NETWORK_INPUT = "input"  # the name by which a layer reads the network's input
 
 
 @dataclass(frozen=True)
 class LayerShape:
-    """Input and output shape of one layer: (C, H, W) for images, (F,) for flat vectors."""
+    """Input and output of one layer: (C, H, W) for images, (F,) for flat vectors.
+
+    ``in_shape`` and ``in_bits`` describe the first input (the only one, except for layers that join
+    branches); ``ins`` lists every input, ``sources`` the layers they come from (-1: the network input).
+    """
 
     index: int
     layer: Layer
     in_shape: tuple[int, ...]
     out_shape: tuple[int, ...]
     in_bits: int  # bits of the values the layer reads (1 = bipolar)
+    out_bits: int = 1  # bits of what it hands on: 1, the input's for a pool, an add's grid for its conv
+    sources: tuple[int, ...] = ()
+    ins: tuple[Port, ...] = ()
 
     @property
     def kind(self) -> str:
-        return _LAYER_NAMES[type(self.layer)]
+        return kind_name(self.layer)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,11 @@ class Arch:
         """Shapes through the network; the spec was validated on construction via arch_from_dict."""
         return _infer_shapes(self)
 
+    @property
+    def is_chain(self) -> bool:
+        """Every layer reads only the layer before it (the networks every stage handled before branches)."""
+        return all(s.sources == (s.index - 1,) for s in self.shapes())
+
     def to_dict(self) -> dict:
         inp = {k: getattr(self.input, k) for k in self.input.__dataclass_fields__}
         layers = []
@@ -118,9 +124,14 @@ class Arch:
             fields = {
                 k: getattr(layer, k)
                 for k, f in layer.__dataclass_fields__.items()
-                if f.default is MISSING or getattr(layer, k) != f.default
+                if k not in GRAPH_FIELDS and (f.default is MISSING or getattr(layer, k) != f.default)
             }
-            layers.append({_LAYER_NAMES[type(layer)]: fields})
+            entry: dict = {kind_name(layer): fields}
+            if layer.name is not None:
+                entry["name"] = layer.name
+            if layer.inputs is not None:
+                entry["inputs"] = list(layer.inputs)
+            layers.append(entry)
         return {
             "name": self.name,
             "input": inp,
@@ -149,22 +160,33 @@ def _positive_int(value: object, what: str, where: str, *, minimum: int = 1) -> 
 
 def _parse_layer(index: int, raw: object, source: str) -> Layer:
     where = f"{source}: layer {index}"
-    if not isinstance(raw, dict) or len(raw) != 1:
-        raise UserError(f"{where}: expected one of {{conv: ...}}, {{maxpool: ...}}, {{linear: ...}}, got {raw!r}")
-    ((kind, params),) = raw.items()
-    if kind not in _LAYER_TYPES:
-        raise UserError(f"{where}: unknown layer type {kind!r}; known: {', '.join(_LAYER_TYPES)}")
-    where = f"{where} ({kind})"
+    kinds = [key for key in raw if key not in GRAPH_FIELDS] if isinstance(raw, dict) else []
+    if len(kinds) != 1:
+        known = ", ".join(f"{{{k}: ...}}" for k in KINDS)
+        raise UserError(f"{where}: expected one of {known} (with an optional name and inputs), got {raw!r}")
+    (kind,) = kinds
+    params = raw[kind]
+    if kind not in KINDS:
+        raise UserError(f"{where}: unknown layer type {kind!r}; known: {', '.join(KINDS)}")
+    name = raw.get("name")
+    if name is not None and (not isinstance(name, str) or not name or name == NETWORK_INPUT):
+        raise UserError(f"{where} ({kind}): name must be a non-empty string other than {NETWORK_INPUT!r}, got {name!r}")
+    where = _where(source, index, kind, name)
+    inputs = raw.get("inputs")
+    if inputs is not None:
+        if not isinstance(inputs, list) or not inputs or not all(isinstance(i, str) for i in inputs):
+            raise UserError(f"{where}: inputs must be a non-empty list of layer names, got {inputs!r}")
+        inputs = tuple(inputs)
     if params is None:
         params = {}
     if not isinstance(params, dict):
         raise UserError(f"{where}: parameters must be a mapping, got {params!r}")
-    cls = _LAYER_TYPES[kind]
-    fields = cls.__dataclass_fields__
+    cls = KINDS[kind]
+    fields = [k for k in cls.__dataclass_fields__ if k not in GRAPH_FIELDS]
     unknown = set(params) - set(fields)
     if unknown:
         raise UserError(f"{where}: unknown parameter(s) {', '.join(sorted(unknown))}; known: {', '.join(fields)}")
-    required = [k for k, f in fields.items() if f.default is MISSING]
+    required = [k for k in fields if cls.__dataclass_fields__[k].default is MISSING]
     missing = [k for k in required if k not in params]
     if missing:
         raise UserError(f"{where}: missing parameter(s) {', '.join(missing)}")
@@ -176,7 +198,11 @@ def _parse_layer(index: int, raw: object, source: str) -> Layer:
             values[key] = None
         else:
             values[key] = _positive_int(value, key, where)
-    return cls(**values)
+    return cls(**values, name=name, inputs=inputs)
+
+
+def _where(source: str, index: int, kind: str, name: str | None) -> str:
+    return f"{source}: layer {index} ({kind}{'' if name is None else ' ' + repr(name)})"
 
 
 def arch_from_dict(raw: object, *, source: str = "spec") -> Arch:
@@ -232,54 +258,84 @@ def arch_from_dict(raw: object, *, source: str = "spec") -> Arch:
     return arch
 
 
-def _infer_shapes(arch: Arch, *, source: str = "spec") -> list[LayerShape]:
-    shape = arch.input.shape
-    bits = arch.input.bits
-    seen_linear = False
+def _sources(arch: Arch, source: str) -> list[tuple[int, ...]]:
+    """For each layer the indices of the layers it reads (-1: the network input), checked: names
+    exist and come earlier (the spec's order is a topological order), every layer is used."""
+    index_of: dict[str, int] = {}
+    for index, layer in enumerate(arch.layers):
+        if layer.name is not None:
+            if layer.name in index_of:
+                where = _where(source, index, kind_name(layer), layer.name)
+                raise UserError(f"{where}: the name is already taken by layer {index_of[layer.name]}")
+            index_of[layer.name] = index
     result = []
     for index, layer in enumerate(arch.layers):
-        where = f"{source}: layer {index} ({_LAYER_NAMES[type(layer)]})"
-        if isinstance(layer, (Conv, MaxPool)):
-            if len(shape) != 3:
-                problem = "follows a linear layer" if seen_linear else "needs an image input"
-                raise UserError(f"{where}: {problem}; convolutions and pools must come before linear layers")
-            channels, height, width = shape
-            if isinstance(layer, Conv):
-                stride, pad, kernel = layer.stride, layer.padding, layer.kernel
-                if pad >= kernel:
-                    raise UserError(f"{where}: padding {pad} must be smaller than the kernel {kernel}")
-                if pad and bits == 1:
-                    # FINN streams -1/+1 as one bit and pads with the bit 0, i.e. with -1 where the
-                    # model pads with 0: the lowered network would compute something else.
-                    raise UserError(
-                        f"{where}: padding needs an 8-bit input; a binary (-1/+1) feature map has no zero "
-                        "to pad with (FINN would pad with -1). Use padding 0 here."
-                    )
-                out_channels = layer.out
+        where = _where(source, index, kind_name(layer), layer.name)
+        if layer.inputs is None:
+            result.append((index - 1,))
+            continue
+        found = []
+        for name in layer.inputs:
+            if name == NETWORK_INPUT:
+                found.append(-1)
+            elif name not in index_of:
+                raise UserError(f"{where}: input {name!r} names no layer")
+            elif index_of[name] >= index:
+                if _reaches(arch, index_of, index_of[name], index):
+                    raise UserError(f"{where}: input {name!r} makes a cycle (layer {index_of[name]} depends on this one)")
+                raise UserError(f"{where}: input {name!r} names no earlier layer; list layers after their inputs")
             else:
-                stride, pad, kernel = layer.effective_stride, 0, layer.kernel
-                out_channels = channels
-            out_h = (height + 2 * pad - kernel) // stride + 1
-            out_w = (width + 2 * pad - kernel) // stride + 1
-            if height + 2 * pad < kernel or width + 2 * pad < kernel or out_h < 1 or out_w < 1:
-                raise UserError(
-                    f"{where}: kernel {kernel} does not fit the {height}x{width} input "
-                    f"(padding {pad}); the feature map would shrink below 1x1"
-                )
-            out_shape: tuple[int, ...] = (out_channels, out_h, out_w)
-            out_bits = 1 if isinstance(layer, Conv) else bits
-        else:
-            seen_linear = True
-            in_features = 1
-            for dim in shape:
-                in_features *= dim
-            out_shape = (layer.out,)
-            out_bits = 1
-        result.append(LayerShape(index, layer, shape, out_shape, bits))
-        shape, bits = out_shape, out_bits
+                found.append(index_of[name])
+        result.append(tuple(found))
+    used = {i for sources in result for i in sources}
+    for index, layer in enumerate(arch.layers[:-1]):
+        if index not in used:
+            where = _where(source, index, kind_name(layer), layer.name)
+            raise UserError(f"{where}: no layer reads its output; every layer must be used (the last one gives the logits)")
+    return result
+
+
+def _reaches(arch: Arch, index_of: dict[str, int], start: int, target: int) -> bool:
+    """Whether layer ``start`` reads, directly or not, layer ``target``."""
+    seen, todo = set(), [start]
+    while todo:
+        index = todo.pop()
+        if index == target:
+            return True
+        if index in seen or index < 0:
+            continue
+        seen.add(index)
+        layer = arch.layers[index]
+        names = layer.inputs if layer.inputs is not None else None
+        todo += [index - 1] if names is None else [index_of.get(n, -1) for n in names if n != NETWORK_INPUT]
+    return False
+
+
+def _infer_shapes(arch: Arch, *, source: str = "spec") -> list[LayerShape]:
+    sources = _sources(arch, source)
+    consumers: dict[int, list[int]] = {}
+    for index, reads in enumerate(sources):
+        for producer in reads:
+            consumers.setdefault(producer, []).append(index)
+    ports: dict[int, Port] = {-1: Port(arch.input.shape, arch.input.bits)}
+    result = []
+    for index, layer in enumerate(arch.layers):
+        where = _where(source, index, kind_name(layer), layer.name)
+        ins = [ports[i] for i in sources[index]]
+        if layer.NEEDS_IMAGE and any(len(port.shape) != 3 for port in ins):
+            problem = "follows a linear layer" if isinstance(arch.input, ImageInput) else "needs an image input"
+            raise UserError(f"{where}: {problem}; convolutions and pools must come before linear layers")
+        out = layer.infer(ins, where)
+        readers = consumers.get(index, [])
+        if layer.QUANTISES_FOR_ADD and len(readers) == 1 and arch.layers[readers[0]].grid_bits is not None:
+            out = Port(out.shape, arch.layers[readers[0]].grid_bits)
+        ports[index] = out
+        result.append(
+            LayerShape(index, layer, ins[0].shape, out.shape, ins[0].bits, out.bits, sources[index], tuple(ins))
+        )
     last = arch.layers[-1]
     if not isinstance(last, Linear):
-        raise UserError(f"{source}: the last layer must be linear (it gives the logits), got {_LAYER_NAMES[type(last)]}")
+        raise UserError(f"{source}: the last layer must be linear (it gives the logits), got {kind_name(last)}")
     if last.out != arch.classes:
         raise UserError(f"{source}: layer {len(arch.layers) - 1} (linear) gives {last.out} outputs but classes is {arch.classes}")
     return result

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from hwnas.cost.fold import UNFOLDED, NodeFold
 from hwnas.cost.node_cost import legal
-from hwnas.cost.nodes import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
+from hwnas.cost.nodes import (
+    MVAU, DuplicateStreams, ElementwiseAdd, HwNode, LabelSelect, Padding, Pool, SlidingWindow, Thresholding,
+)
 from hwnas.errors import UserError
 from hwnas.userfiles import read_json
 
@@ -34,8 +36,10 @@ class Folding:
                 config[node.name] = {"SIMD": fold.simd, "parallel_window": int(fold.parallel_window)}
             elif isinstance(node, Padding):
                 config[node.name] = {"SIMD": fold.simd}
-            elif isinstance(node, (Pool, LabelSelect)):
+            elif isinstance(node, (Pool, LabelSelect, DuplicateStreams, ElementwiseAdd, Thresholding)):
                 config[node.name] = {"PE": fold.pe}
+            else:
+                config[node.name] = node.finn_config(fold)
         return config
 
     @classmethod

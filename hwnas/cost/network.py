@@ -11,7 +11,7 @@ from hwnas.cost import mvau
 from hwnas.cost.fold import UNFOLDED as _UNFOLDED, NodeFold
 from hwnas.cost.folding import Folding
 from hwnas.cost.node_cost import EVALUATORS, NodeCost
-from hwnas.cost.nodes import MVAU, HwNode, hardware_nodes
+from hwnas.cost.nodes import MVAU, HwNode, hardware_graph
 
 
 class NodeEstimate(NamedTuple):
@@ -31,7 +31,7 @@ class NetworkEstimate:
     clock_mhz: float
     nodes: tuple[NodeEstimate, ...]
     cycles_per_frame: int  # the slowest node's cycles: the dataflow pipeline's initiation interval
-    latency_cycles: int  # one frame through every node in turn (FINN's critical-path latency)
+    latency_cycles: int  # one frame along the longest path of nodes (FINN's critical-path latency)
     lut: int
     bram18: int
     uram: int
@@ -52,14 +52,18 @@ class NetworkEstimate:
 
 
 def estimate(arch: Arch, folding: Folding, board: Board) -> NetworkEstimate:
-    hw_nodes = hardware_nodes(arch)
-    return estimate_nodes(arch.name, hw_nodes, folding, board)
+    hw_nodes, edges = hardware_graph(arch)
+    return estimate_nodes(arch.name, hw_nodes, folding, board, edges=edges)
 
 
-def estimate_nodes(arch_name: str, hw_nodes: tuple[HwNode, ...], folding: Folding, board: Board) -> NetworkEstimate:
+def estimate_nodes(
+    arch_name: str, hw_nodes: tuple[HwNode, ...], folding: Folding, board: Board, *, edges: tuple | None = None
+) -> NetworkEstimate:
+    """``edges[i]``: the nodes node i reads (``hardware_graph``); None for a chain."""
     folds, evaluators = folding.nodes, EVALUATORS
     per_node = []
     lut = bram18 = uram = dsp = latency = macs = 0
+    finish: list[int] = []  # per node: cycles along the longest path up to and through it
     slowest = None
     for node in hw_nodes:
         fold = folds.get(node.name, _UNFOLDED)
@@ -71,9 +75,14 @@ def estimate_nodes(arch_name: str, hw_nodes: tuple[HwNode, ...], folding: Foldin
         bram18 += node_cost.bram18
         uram += node_cost.uram
         dsp += node_cost.dsp
-        latency += node_cost.cycles_per_frame
+        if edges is None:
+            latency += node_cost.cycles_per_frame
+        else:
+            finish.append(node_cost.cycles_per_frame + max((finish[j] for j in edges[len(finish)]), default=0))
         if slowest is None or node_cost.cycles_per_frame > slowest.cost.cycles_per_frame:
             slowest = per_node[-1]
+    if edges is not None:
+        latency = max(finish)
     totals = {"lut": lut, "bram18": bram18, "uram": uram, "dsp": dsp}
     utilisation = {kind: _share(totals[kind], board.budget(kind)) for kind in LIMITED_KINDS}
     return NetworkEstimate(

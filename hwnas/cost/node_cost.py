@@ -1,10 +1,19 @@
-"""One entry point per node: legality and cost of a folding, dispatched on the node's kind."""
+"""One entry point per node: legality and cost of a folding, dispatched on the node's kind.
+
+A node type a layer kind defines in its own module (``hwnas.kinds``) carries its rules as methods:
+``legal(fold)``, ``cost(fold)``, ``table()``, ``candidate_folds()``, ``finn_config(fold)`` and
+``describe()``; the node types below predate that and are dispatched here.
+"""
 
 from __future__ import annotations
 
-from hwnas.cost import mvau, simple_nodes, swg
+from hwnas.cost import branch_nodes, mvau, simple_nodes, swg
 from hwnas.cost.fold import NodeFold, divisors
-from hwnas.cost.nodes import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
+from hwnas.cost.nodes import (
+    MVAU, DuplicateStreams, ElementwiseAdd, HwNode, LabelSelect, Padding, Pool, SlidingWindow, Thresholding,
+)
+
+_STREAMS = (DuplicateStreams, ElementwiseAdd, Thresholding)
 from hwnas.cost.table import NodeCost, Table
 
 
@@ -19,7 +28,9 @@ def legal(node: HwNode, fold: NodeFold) -> bool:
         return fold.simd == 1 and not fold.parallel_window and simple_nodes.labelselect_legal(node, fold)
     if isinstance(node, Padding):
         return fold.pe == 1 and not fold.parallel_window and simple_nodes.padding_legal(node, fold)
-    raise TypeError(f"unknown node {node!r}")
+    if isinstance(node, _STREAMS):
+        return branch_nodes.stream_legal(node, fold)
+    return node.legal(fold)
 
 
 def cost(node: HwNode, fold: NodeFold) -> NodeCost:
@@ -27,13 +38,24 @@ def cost(node: HwNode, fold: NodeFold) -> NodeCost:
     return EVALUATORS[type(node)](node, fold)
 
 
-EVALUATORS = {
+class _Evaluators(dict):
+    """type -> cost function; a node type defined by a kind brings its own ``cost`` method."""
+
+    def __missing__(self, node_type):
+        self[node_type] = node_type.cost
+        return node_type.cost
+
+
+EVALUATORS = _Evaluators({
     MVAU: mvau.evaluate,
     SlidingWindow: swg.evaluate,
     Pool: simple_nodes.pool_cost,
     LabelSelect: simple_nodes.labelselect_cost,
     Padding: simple_nodes.padding_cost,
-}
+    DuplicateStreams: branch_nodes.stream_cost,
+    ElementwiseAdd: branch_nodes.stream_cost,
+    Thresholding: branch_nodes.threshold_cost,
+})
 
 
 def table(node: HwNode) -> Table:
@@ -71,8 +93,12 @@ def _build_table(node: HwNode) -> Table:
         result = simple_nodes.labelselect_table(node)
     elif isinstance(node, Padding):
         result = simple_nodes.padding_table(node)
+    elif isinstance(node, Thresholding):
+        result = branch_nodes.threshold_table(node)
+    elif isinstance(node, _STREAMS):
+        result = branch_nodes.stream_table(node)
     else:
-        raise TypeError(f"unknown node {node!r}")
+        result = node.table()
     for array in vars(result).values():
         array.flags.writeable = False
     return result
@@ -91,6 +117,8 @@ def candidate_folds(node: HwNode) -> tuple[NodeFold, ...]:
         folds = [NodeFold(pe) for pe in divisors(node.labels)]
     elif isinstance(node, Padding):
         folds = [NodeFold(1, simd) for simd in divisors(node.channels)]
+    elif isinstance(node, _STREAMS):
+        folds = [NodeFold(pe) for pe in divisors(node.channels)]
     else:
-        raise TypeError(f"unknown node {node!r}")
+        folds = node.candidate_folds()
     return tuple(f for f in folds if legal(node, f))

@@ -11,18 +11,16 @@ weights and no thresholds), ``ConvolutionInputGenerator_rtl``, ``FMPadding_rtl``
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import math
 from functools import lru_cache
+from typing import NamedTuple
 
-from hwnas.arch.spec import Arch, Conv, Linear, MaxPool
+from hwnas.arch.spec import Arch
 from hwnas.cost.mvau import accumulator_bits
-from hwnas.errors import UserError
+from hwnas.mvau_types import QUANT_WEIGHT_BITS, XNOR_WEIGHT_BITS
 
-# Bit widths after FINN's MinimizeWeightBitWidth: XNOR weights are stored as {0, 1} (BINARY);
-# bipolar weights of a quantised-input MVAU become INT2 (the smallest type holding -1 and +1 that
-# MinimizeWeightBitWidth picks).
-XNOR_WEIGHT_BITS = 1
-QUANT_WEIGHT_BITS = 2
+# the thresholds of a requantiser reading bits 0/1: clipped to 0..2 (hwnas.lower.spec_types)
+BINARY_THRESHOLD_BITS = 2
 
 
 class MVAU(NamedTuple):
@@ -52,6 +50,7 @@ class SlidingWindow(NamedTuple):
     stride: int
     in_bits: int
     depthwise: bool  # True in front of a Pool: its SIMD is the Pool's PE
+    dilation: int = 1
     op_type: str = "ConvolutionInputGenerator_rtl"
 
 
@@ -82,68 +81,145 @@ class LabelSelect(NamedTuple):
     op_type: str = "LabelSelect_hls"
 
 
+class DuplicateStreams(NamedTuple):
+    name: str
+    layer: int  # the layer whose output fans out
+    channels: int
+    pixels: int  # words per channel per frame (1 for a flat vector)
+    outputs: int
+    op_type: str = "DuplicateStreams_hls"
+
+    def describe(self) -> str:
+        return f"{self.channels}x{self.pixels} to {self.outputs} streams"
+
+
+class ElementwiseAdd(NamedTuple):
+    name: str
+    layer: int
+    channels: int
+    pixels: int
+    op_type: str = "ElementwiseAdd_hls"
+
+    def describe(self) -> str:
+        return f"{self.channels}x{self.pixels} add"
+
+
+class Thresholding(NamedTuple):
+    """A standalone threshold unit: a -1/+1 input requantised onto an add's grid, or the sign after an add."""
+
+    name: str
+    layer: int
+    channels: int
+    pixels: int
+    weight_bits: int  # the thresholds' type, from the spec (hwnas.lower.spec_types)
+    out_bits: int
+    op_type: str = "Thresholding_rtl"
+
+    def describe(self) -> str:
+        return f"{self.channels}x{self.pixels} to {self.out_bits}-bit"
+
+
 # Nodes are typed NamedTuples rather than frozen dataclasses: as immutable, but built three times
 # faster, and the search builds twenty of them per architecture it judges.
 
-HwNode = MVAU | SlidingWindow | Padding | Pool | LabelSelect
+HwNode = MVAU | SlidingWindow | Padding | Pool | LabelSelect | DuplicateStreams | ElementwiseAdd | Thresholding
 
 
 def hardware_nodes(arch: Arch) -> tuple[HwNode, ...]:
-    """The nodes of the folded dataflow graph, cached: the search asks for the same spec often."""
+    """The nodes of the folded dataflow graph (``hardware_graph`` without the edges), cached: the
+    search asks for the same spec often."""
     return _hardware_nodes(arch)
 
 
-@lru_cache(maxsize=4096)
 def _hardware_nodes(arch: Arch) -> tuple[HwNode, ...]:
-    counters: dict[str, int] = {}
+    return hardware_graph(arch)[0]
 
-    def name(op_type: str) -> str:
-        # GiveUniqueNodeNames numbers nodes per op type in graph order
-        index = counters.get(op_type, 0)
-        counters[op_type] = index + 1
-        return f"{op_type}_{index}"
 
-    nodes: list[HwNode] = []
+class NodeGraph:
+    """The hardware nodes being built for a spec: each layer kind adds its own (``hardware`` in
+    ``hwnas.kinds``) and returns the node whose output is the layer's value."""
+
+    def __init__(self, arch: Arch):
+        self.arch = arch
+        self.last_layer = len(arch.layers) - 1
+        self.nodes: list[HwNode] = []
+        self.inputs: list[tuple[int, ...]] = []
+
+    def add(self, node: HwNode, *reads: int) -> int:
+        self.nodes.append(node)
+        self.inputs.append(reads)
+        return len(self.nodes) - 1
+
+
+@lru_cache(maxsize=4096)
+def hardware_graph(arch: Arch) -> tuple[tuple[HwNode, ...], tuple[tuple[int, ...], ...]]:
+    """The nodes in FINN's order and, per node, the indices of the nodes it reads (in port order).
+
+    FINN names nodes by op type in graph order; the lowering puts its graph in the order
+    ``canonical_order`` gives (a depth-first walk from the output, inputs in port order), so names
+    agree here and there. For a chain that is the chain's own order.
+    """
     shapes = arch.shapes()
-    last = len(shapes) - 1
+    readers: dict[int, int] = {}
     for shape in shapes:
-        layer, i = shape.layer, shape.index
-        if isinstance(layer, Conv):
-            channels, height, width = shape.in_shape
-            _, out_h, out_w = shape.out_shape
-            if layer.padding:
-                nodes.append(Padding(name("FMPadding_rtl"), i, channels, (height, width), layer.padding, shape.in_bits))
-                height, width = height + 2 * layer.padding, width + 2 * layer.padding
-            if layer.kernel > 1 or layer.stride > 1 or layer.padding:
-                nodes.append(
-                    SlidingWindow(name("ConvolutionInputGenerator_rtl"), i, channels, (height, width), (out_h, out_w),
-                                  layer.kernel, layer.stride, shape.in_bits, depthwise=False)
-                )
-            nodes.append(_mvau(name, i, layer.kernel * layer.kernel * channels, layer.out, out_h * out_w,
-                               shape.in_bits, activation=True))
-        elif isinstance(layer, MaxPool):
-            channels, height, width = shape.in_shape
-            _, out_h, out_w = shape.out_shape
-            if layer.kernel < layer.effective_stride:
-                raise UserError(
-                    f"{arch.name}: layer {i} (maxpool) has a stride larger than its kernel; FINN lowers only "
-                    "pools whose kernel is at least the stride"
-                )
-            nodes.append(
-                SlidingWindow(name("ConvolutionInputGenerator_rtl"), i, channels, (height, width), (out_h, out_w),
-                              layer.kernel, layer.effective_stride, shape.in_bits, depthwise=True)
-            )
-            nodes.append(Pool(name("Pool_hls"), i, channels, layer.kernel, (out_h, out_w), shape.in_bits))
-        elif isinstance(layer, Linear):
-            features = 1
-            for dim in shape.in_shape:
-                features *= dim
-            nodes.append(_mvau(name, i, features, layer.out, 1, shape.in_bits, activation=i != last))
-    nodes.append(LabelSelect(name("LabelSelect_hls"), last, arch.classes))
-    return tuple(nodes)
+        for source in shape.sources:
+            readers[source] = readers.get(source, 0) + 1
+    graph = NodeGraph(arch)
+    produced: dict[int, int] = {-1: -1}  # -1: the network input
+    values: dict[int, tuple[int, ...]] = {-1: arch.input.shape}
+    forks: dict[int, int] = {}
+
+    def output_of(source: int) -> int:
+        # a value read by several layers leaves through one DuplicateStreams
+        if readers.get(source, 0) < 2:
+            return produced[source]
+        if source not in forks:
+            channels, pixels = values[source][0], math.prod(values[source][1:])
+            forks[source] = graph.add(DuplicateStreams("", source, channels, pixels, readers[source]), produced[source])
+        return forks[source]
+
+    for shape in shapes:
+        reads = [output_of(source) for source in shape.sources]
+        produced[shape.index] = shape.layer.hardware(shape, reads, graph)
+        values[shape.index] = shape.out_shape
+    output = graph.add(LabelSelect("", graph.last_layer, arch.classes), produced[graph.last_layer])
+    order = canonical_order(graph.inputs, output)
+    position = {old: new for new, old in enumerate(order)}
+    counters: dict[str, int] = {}
+    named = []
+    for old in order:
+        node = graph.nodes[old]
+        # GiveUniqueNodeNames numbers nodes per op type in graph order
+        index = counters.get(node.op_type, 0)
+        counters[node.op_type] = index + 1
+        named.append(node._replace(name=f"{node.op_type}_{index}"))
+    edges = tuple(tuple(position[j] for j in graph.inputs[old] if j >= 0) for old in order)
+    return tuple(named), edges
 
 
-def _mvau(name, layer: int, mw: int, mh: int, vectors: int, in_bits: int, *, activation: bool) -> MVAU:
+def canonical_order(inputs: list[tuple[int, ...]] | tuple[tuple[int, ...], ...], output: int) -> list[int]:
+    """Node indices in post-order of a depth-first walk from ``output`` through each node's inputs
+    in port order (negative indices: graph inputs). The lowering sorts FINN's graph the same way."""
+    order: list[int] = []
+    seen: set[int] = set()
+    stack: list[tuple[int, int]] = [(output, 0)]
+    while stack:
+        node, port = stack.pop()
+        if port == 0:
+            if node in seen:
+                continue
+            seen.add(node)
+        reads = [j for j in inputs[node] if j >= 0]
+        if port < len(reads):
+            stack.append((node, port + 1))
+            if reads[port] not in seen:
+                stack.append((reads[port], 0))
+        else:
+            order.append(node)
+    return order
+
+
+def mvau(layer: int, mw: int, mh: int, vectors: int, in_bits: int, *, activation: bool) -> MVAU:
     weight_bits = XNOR_WEIGHT_BITS if in_bits == 1 else QUANT_WEIGHT_BITS
     acc_bits = accumulator_bits(mw, in_bits, weight_bits)
-    return MVAU(name("MVAU_hls"), layer, mw, mh, vectors, in_bits, weight_bits, activation, acc_bits)
+    return MVAU("", layer, mw, mh, vectors, in_bits, weight_bits, activation, acc_bits)

@@ -22,7 +22,7 @@ from hwnas.cost.fold import NodeFold
 from hwnas.cost.folding import Folding
 from hwnas.cost.network import NetworkEstimate, estimate_nodes
 from hwnas.cost.node_cost import shape_key, table
-from hwnas.cost.nodes import HwNode, Pool, SlidingWindow, hardware_nodes
+from hwnas.cost.nodes import HwNode, Pool, SlidingWindow, hardware_graph, hardware_nodes
 from hwnas.errors import UserError
 
 
@@ -80,14 +80,14 @@ def cheapest_folding(arch: Arch, board: Board, *, cycles_per_frame: int) -> Fold
 def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
     if not fps > 0:
         raise UserError(f"the target frame rate must be positive, got {fps}")
-    hw_nodes = hardware_nodes(arch)
+    hw_nodes, edges = hardware_graph(arch)
     units = _units(hw_nodes)
     best = _best_upto(units, board)
     budget = math.floor(board.clock_mhz * 1e6 / fps)
     fastest = _fastest(units)
     if budget >= fastest:
         folding = _cheapest(units, best, budget)
-        result = estimate_nodes(arch.name, hw_nodes, folding, board)
+        result = estimate_nodes(arch.name, hw_nodes, folding, board, edges=edges)
         if result.fits:
             return FoldingPlan(folding, result, fps)
         over = ", ".join(
@@ -98,7 +98,7 @@ def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
         reason = f"the cheapest folding that reaches it does not fit: {over}"
     else:
         reason = f"no legal folding is fast enough (the fastest needs {fastest:,} cycles per frame, the target allows {budget:,})"
-    reachable_fps, binding = _reachable(arch.name, hw_nodes, units, best, board)
+    reachable_fps, binding = _reachable(arch.name, hw_nodes, edges, units, best, board)
     raise UserError(
         f"{arch.name} cannot reach {fps:,.0f} fps on {board.name} at {board.clock_mhz:g} MHz: {reason}. "
         f"The highest frame rate it reaches there is {reachable_fps:,.0f} fps; beyond it {binding} runs out first. "
@@ -108,9 +108,9 @@ def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
 
 def reachable_fps(arch: Arch, board: Board) -> tuple[float, str]:
     """The highest frame rate at which ``arch`` still fits ``board``, and what stops it going faster."""
-    hw_nodes = hardware_nodes(arch)
+    hw_nodes, edges = hardware_graph(arch)
     units = _units(hw_nodes)
-    return _reachable(arch.name, hw_nodes, units, _best_upto(units, board), board)
+    return _reachable(arch.name, hw_nodes, edges, units, _best_upto(units, board), board)
 
 
 def _fastest(units) -> int:
@@ -165,13 +165,13 @@ def _cheapest(units, best: tuple[np.ndarray, ...], budget: int) -> Folding:
     return Folding(nodes)
 
 
-def _reachable(name, hw_nodes, units, best, board: Board) -> tuple[float, str]:
+def _reachable(name, hw_nodes, edges, units, best, board: Board) -> tuple[float, str]:
     """Highest fps whose cheapest folding fits, found by bisection over every achievable cycle count."""
     budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
     budgets = budgets[budgets >= _fastest(units)]
 
     def cheapest(budget) -> NetworkEstimate:
-        return estimate_nodes(name, hw_nodes, _cheapest(units, best, int(budget)), board)
+        return estimate_nodes(name, hw_nodes, _cheapest(units, best, int(budget)), board, edges=edges)
 
     slowest = cheapest(budgets[-1])
     if not slowest.fits:

@@ -41,10 +41,11 @@ def legal(node: SlidingWindow, fold: NodeFold) -> bool:
 
 def _buffer_depth(node: SlidingWindow, channel_fold, parallel, ops: _Ops):
     k, w, s = node.kernel, node.ifm[1], node.stride
-    parallel_depth = ((k - 1) * w + (k - 1)) * channel_fold + 2
+    reach = (k - 1) * node.dilation  # how far the window's last tap lies from its first
+    parallel_depth = (reach * w + reach) * channel_fold + 2
     # extra room for strides above one lets the next rows preload
     default_depth = (
-        ((k - 1) * w + (k - 1) + 1) * channel_fold
+        (reach * w + reach + 1) * channel_fold
         + ops.maximum(0, ((s - 1) - k * k) * channel_fold)
         + ops.maximum(0, ((s - 1) * w - k * k) * channel_fold)
     )
@@ -64,7 +65,8 @@ def _cycles(node: SlidingWindow, channel_fold, parallel, ops: _Ops):
         else:
             default_cycles = out_length * k * channel_fold + 2
     else:
-        buffer_min = ((k - 1) * w + (k - 1) + 1) * channel_fold
+        reach = (k - 1) * node.dilation
+        buffer_min = (reach * w + reach + 1) * channel_fold
         per_row = ops.maximum(ow * k * k * channel_fold, s * w * channel_fold)
         if node.depthwise:
             per_row = per_row + ow * (s - 1) * (channel_fold - 1)

@@ -25,6 +25,7 @@ FOLDING_DIVISORS = {  # op type prefix -> {folding attribute: the attribute it m
     "Thresholding": {"PE": "NumChannels"},
     "LabelSelect": {"PE": "Labels"},
     "FMPadding": {"SIMD": "NumChannels"},
+    "DuplicateStreams": {"PE": "NumChannels"},
 }
 
 

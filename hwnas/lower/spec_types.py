@@ -19,7 +19,7 @@ values. That has consequences hwnas cannot accept:
 
 So hwnas runs FINN's passes (for any node type they know) and then gives every MVAU the types its
 spec allows: weights BINARY (XNOR) or INT2 (-1/+1 on quantised inputs, what FINN picks for mixed
-signs), and the accumulator type of the range ``hwnas.cost.mvau.spec_accumulator`` gives (the one
+signs), and the accumulator type of the range ``hwnas.mvau_types.spec_accumulator`` gives (the one
 formula the cost model uses too): 0..MW for XNOR layers, -MW*X..MW*X for -1/+1 weights on unsigned
 inputs up to X. The generated C++ sizes its accumulators from the same ranges
 (``hwnas.codegen.layers``). The canaries in ``tests/lower/test_lower_xnor_accumulator.py``,
@@ -31,8 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwnas.cost.mvau import spec_accumulator
-from hwnas.cost.nodes import QUANT_WEIGHT_BITS
+from hwnas.mvau_types import QUANT_WEIGHT_BITS, spec_accumulator
 
 
 def _spec_types(model, node, inst):
@@ -74,6 +73,8 @@ def set_spec_types(model, *, foreign: bool = False):
 
     changed = 0
     for node in model.graph.node:
+        if node.op_type.startswith("Thresholding"):
+            changed += _set_threshold_type(getCustomOp(node))
         if not node.op_type.startswith("MVAU"):
             continue
         inst = getCustomOp(node)
@@ -93,6 +94,26 @@ def set_spec_types(model, *, foreign: bool = False):
         model.set_tensor_datatype(node.output[0], types["outputDataType"])
         changed += 1
     return model, changed
+
+
+def threshold_type(input_type):
+    """The thresholds' type of a threshold unit on ``input_type``: RoundAndClipThresholds keeps them
+    in [min, max + 1] of the input, and FINN's minimisation picks the type for that range when the
+    values span it (weights-independent, as the cost model needs)."""
+    from qonnx.core.datatype import DataType
+
+    top = input_type.max() + 1
+    if input_type.signed():
+        return DataType.get_smallest_possible(-top - 1)
+    return DataType.get_smallest_possible(top)
+
+
+def _set_threshold_type(inst) -> int:
+    dtype = threshold_type(inst.get_input_datatype(0))
+    if inst.get_nodeattr("weightDataType") == dtype.name:
+        return 0
+    inst.set_nodeattr("weightDataType", dtype.name)
+    return 1
 
 
 def with_spec_types(model):

@@ -72,14 +72,18 @@ def preprocess_input(model, ctx: LowerContext):
 def streamline(model, ctx: LowerContext):
     import finn.transformation.streamline.absorb as absorb
     from finn.transformation.streamline import Streamline
-    from finn.transformation.streamline.reorder import MakeMaxPoolNHWC
+    from finn.transformation.streamline.reorder import MakeMaxPoolNHWC, MoveTransposePastFork
     from qonnx.transformation.bipolar_to_xnor import ConvertBipolarMatMulToXnorPopcount
     from qonnx.transformation.general import RemoveUnusedTensors
     from qonnx.transformation.infer_data_layouts import InferDataLayouts
     from qonnx.transformation.lower_convs_to_matmul import LowerConvsToMatMul
 
+    from hwnas.kinds import finn_transformations, prepare_for_streamlining
     from hwnas.lower.bipolar_input import remove_binary_input_threshold
+    from hwnas.lower.bipolar_fork import clip_thresholds_on_bits, remove_bit_identities, split_bipolar_forks
+    from hwnas.lower.bipolar_padding import fold_bipolar_pads_into_convs
 
+    model = split_bipolar_forks(prepare_for_streamlining(fold_bipolar_pads_into_convs(model)))
     model = model.transform(absorb.AbsorbScalarBiasIntoMultiThreshold())
     model = model.transform(Streamline())
     if model.get_nodes_by_op_type("Conv"):
@@ -93,7 +97,19 @@ def streamline(model, ctx: LowerContext):
         RemoveUnusedTensors(),
     ):
         model = model.transform(transformation)
-    return remove_binary_input_threshold(model)
+    # Branches leave NCHW<->NHWC transposes around forks and adds; these moves (from finn-plus's
+    # ResNet steps), repeated until nothing moves, cancel them. A chain has no fork or join, so they
+    # leave it untouched.
+    before = None
+    while before != model.model.SerializeToString():
+        before = model.model.SerializeToString()
+        for transformation in (
+            MoveTransposePastFork(), *finn_transformations("moves"), absorb.AbsorbTransposeIntoMultiThreshold(),
+            absorb.AbsorbConsecutiveTransposes(), MakeMaxPoolNHWC(),
+        ):
+            model = model.transform(transformation)
+    model = model.transform(InferDataLayouts())
+    return clip_thresholds_on_bits(remove_bit_identities(remove_binary_input_threshold(model)))
 
 
 def convert_to_hw(model, ctx: LowerContext):
@@ -102,6 +118,7 @@ def convert_to_hw(model, ctx: LowerContext):
         InferBinaryMatrixVectorActivation,
     )
     from finn.transformation.fpgadataflow.convert_to_hw.conv_inp_gen import InferConvInpGen
+    from finn.transformation.fpgadataflow.convert_to_hw.duplicate_streams import InferDuplicateStreamsLayer
     from finn.transformation.fpgadataflow.convert_to_hw.fm_padding import InferFMPadding
     from finn.transformation.fpgadataflow.convert_to_hw.label_select import InferLabelSelectLayer
     from finn.transformation.fpgadataflow.convert_to_hw.pool import InferPool
@@ -115,11 +132,15 @@ def convert_to_hw(model, ctx: LowerContext):
     from qonnx.transformation.infer_datatypes import InferDataTypes
     from qonnx.transformation.infer_shapes import InferShapes
 
+    from hwnas.kinds import finn_transformations
+
+    # after the chain's conversions: the kinds' own (an add's ElementwiseAdd, ...) and
+    # DuplicateStreams for forks, none of which a chain has
     for transformation in (
         InferBinaryMatrixVectorActivation(), InferQuantizedMatrixVectorActivation(), InferLabelSelectLayer(),
         InferThresholdingLayer(), InferFMPadding(), InferPool(), InferConvInpGen(), RemoveCNVtoFCFlatten(),
-        absorb.AbsorbConsecutiveTransposes(), GiveUniqueNodeNames(), InferDataLayouts(), InferDataTypes(),
-        InferShapes(),
+        absorb.AbsorbConsecutiveTransposes(), *finn_transformations("to_hw"), InferDuplicateStreamsLayer(),
+        GiveUniqueNodeNames(), InferDataLayouts(), InferDataTypes(), InferShapes(),
     ):
         model = model.transform(transformation)
     return model
@@ -151,8 +172,27 @@ def specialize_layers(model, ctx: LowerContext):
     from qonnx.transformation.infer_datatypes import InferDataTypes
     from qonnx.transformation.infer_shapes import InferShapes
 
-    for transformation in (SpecializeLayers(ctx.board.part), GiveUniqueNodeNames(), InferShapes(), InferDataTypes()):
+    # SpecializeLayers re-sorts the graph, so the order for naming comes after it
+    model = _in_canonical_order(model.transform(SpecializeLayers(ctx.board.part)))
+    for transformation in (GiveUniqueNodeNames(), InferShapes(), InferDataTypes()):
         model = model.transform(transformation)
+    return model
+
+
+def _in_canonical_order(model):
+    """The nodes in the order the cost model names them (``hwnas.cost.nodes.canonical_order``), so
+    that GiveUniqueNodeNames gives each node the cost model's name; a chain is already in it."""
+    from hwnas.cost.nodes import canonical_order
+
+    nodes = list(model.graph.node)
+    producer = {tensor: index for index, node in enumerate(nodes) for tensor in node.output}
+    inputs = [tuple(producer[t] for t in node.input if t in producer) for node in nodes]
+    (output,) = [producer[t.name] for t in model.graph.output]
+    order = canonical_order(inputs, output)
+    if len(order) != len(nodes):
+        raise RuntimeError(f"{len(nodes) - len(order)} nodes do not lead to the graph's output")
+    del model.graph.node[:]
+    model.graph.node.extend(nodes[i] for i in order)
     return model
 
 
@@ -179,7 +219,8 @@ def minimize_bit_width(model, ctx: LowerContext):
     model, _ = set_spec_types(model)
     for transformation in (InferDataTypes(), RoundAndClipThresholds(), InferDataTypes()):
         model = model.transform(transformation)
-    return model
+    # some of FINN's passes re-sort a branching graph topologically; keep the cost model's order
+    return _in_canonical_order(model)
 
 
 Step = Callable[..., object]

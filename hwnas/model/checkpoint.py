@@ -8,7 +8,9 @@ from pathlib import Path
 from hwnas.arch.spec import Arch, arch_from_dict
 from hwnas.errors import UserError
 
-FORMAT = "hwnas-checkpoint-1"
+FORMAT = "hwnas-checkpoint-2"
+# Format 1 held an nn.Sequential of chains: the same tensors in the same order under flat indices.
+SEQUENTIAL_FORMAT = "hwnas-checkpoint-1"
 
 
 def save_checkpoint(model, arch: Arch, path: str | Path) -> Path:
@@ -32,12 +34,15 @@ def load_checkpoint(path: str | Path):
         data = torch.load(path, map_location="cpu", weights_only=True)
     except (RuntimeError, OSError, EOFError, pickle.UnpicklingError) as exc:
         raise UserError(f"{path} is not a readable torch checkpoint: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in (FORMAT, SEQUENTIAL_FORMAT):
         raise UserError(f"{path} is not an hwnas checkpoint (save it with hwnas.model.save_checkpoint)")
     arch = arch_from_dict(data["arch"], source=str(path))
     model = build_model(arch)
+    state = data["state_dict"]
+    if data["format"] == SEQUENTIAL_FORMAT and len(state) == len(model.state_dict()):
+        state = dict(zip(model.state_dict(), state.values()))
     try:
-        model.load_state_dict(data["state_dict"])
+        model.load_state_dict(state)
     except RuntimeError as exc:
         raise UserError(f"{path}: weights do not fit its spec: {str(exc).splitlines()[0]}") from None
     model.eval()

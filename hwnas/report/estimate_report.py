@@ -28,7 +28,7 @@ def node_shape(node: HwNode) -> str:
         return f"{node.channels}x{node.ofm[0]}x{node.ofm[1]} max k{node.kernel}"
     if isinstance(node, LabelSelect):
         return f"top-1 of {node.labels}"
-    raise TypeError(f"unknown node {node!r}")
+    return node.describe()
 
 
 def estimate_dict(result: NetworkEstimate, board: Board, *, target_fps: float | None) -> dict:

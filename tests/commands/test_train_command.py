@@ -119,3 +119,19 @@ def test_tfc_learns_real_fashion_mnist(tmp_path, capsys):
     assert metrics["dataset"] == "fashion-mnist" and metrics["dataset_origin"] == str(DEBIAN_FASHION)
     assert metrics["epochs"][1]["train_loss"] < metrics["epochs"][0]["train_loss"]
     assert metrics["test_accuracy"] > 0.65  # ten classes: chance is 0.10
+
+
+def test_train_a_residual_spec(tmp_path, capsys):
+    spec = tmp_path / "res.yaml"
+    spec.write_text(
+        "name: tiny-res\ninput: {channels: 1, height: 8, width: 8, bits: 8}\nclasses: 3\nlayers:\n"
+        "  - {conv: {out: 8, kernel: 3}, name: stem}\n"
+        "  - {conv: {out: 8, kernel: 3, padding: 1}, name: body}\n"
+        "  - {add: {bits: 4}, inputs: [stem, body]}\n"
+        "  - {linear: {out: 3}}\n"
+    )
+    out = tmp_path / "run"
+    argv = ["train", str(spec), "--dataset", "synthetic", "--epochs", "2", "--out", str(out), "--threads", "1", "--no-progress"]
+    assert main(argv) == 0
+    assert "tiny-res on synthetic: test accuracy" in capsys.readouterr().out
+    assert json.loads((out / "metrics.json").read_text())["test_accuracy"] > 1 / 3

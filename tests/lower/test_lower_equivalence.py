@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import EXAMPLE_ARCHS
+from conftest import CHAIN_ARCHS, EXAMPLE_ARCHS
 from hwnas.arch import Conv, MaxPool, load_arch
 from hwnas.arch.sample import random_arch
 from hwnas.board import load_board
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 SAMPLES = 100
 RANDOM_SPECS = [("conv", seed) for seed in range(6)] + [("mlp", seed) for seed in range(6)]
-MLP_EXAMPLES = [p for p in EXAMPLE_ARCHS if p.stem != "cnv-w1a1"]
+MLP_EXAMPLES = [p for p in CHAIN_ARCHS if p.stem != "cnv-w1a1"]
 
 
 def random_spec(kind, seed):

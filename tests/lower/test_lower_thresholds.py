@@ -29,7 +29,7 @@ def extreme(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("extreme")
     model = build_model(ARCH)
     calibrate_batchnorm(model, prepare_input(random_raw_inputs(ARCH, 256, np.random.default_rng(0)), ARCH))
-    norms = [m for m in model if isinstance(m, torch.nn.BatchNorm1d)]
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm1d)]
     with torch.no_grad():
         for norm in norms:
             norm.running_mean[:4] = -1000.5

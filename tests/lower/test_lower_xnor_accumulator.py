@@ -15,7 +15,7 @@ import torch
 from hwnas.arch import arch_from_dict, save_arch
 from hwnas.board import load_board
 from hwnas.lower import lower
-from hwnas.cost.mvau import spec_accumulator
+from hwnas.mvau_types import spec_accumulator
 from hwnas.lower.spec_types import set_spec_types
 from hwnas.model import build_model, calibrate_batchnorm, prepare_input, random_raw_inputs, save_checkpoint
 
@@ -33,8 +33,8 @@ def full_popcount(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("popcount")
     model = build_model(ARCH)
     calibrate_batchnorm(model, prepare_input(random_raw_inputs(ARCH, 256, np.random.default_rng(0)), ARCH))
-    (norm,) = [m for m in model if isinstance(m, torch.nn.BatchNorm1d)]
-    linears = [m for m in model if hasattr(m, "weight") and m.weight.dim() == 2 and m.weight.shape[1] in (16, 8)]
+    (norm,) = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm1d)]
+    linears = [m for m in model.modules() if hasattr(m, "weight") and m.weight.dim() == 2 and m.weight.shape[1] in (16, 8)]
     with torch.no_grad():
         # the hidden layer's output is HIDDEN for every input: channels always on (+1) or always off (-1)
         norm.running_mean.copy_(torch.from_numpy(np.where(HIDDEN > 0, -1000.5, 1000.5)))

@@ -1,0 +1,69 @@
+"""Branching networks through the lowering: FINN's Python execution of each lowered graph gives the
+Brevitas model's top-1 class, and the cost model's numbers equal FINN's estimates node by node."""
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import EXAMPLE_ARCHS
+from hwnas.arch import Add, Conv, load_arch
+from hwnas.arch.sample import random_branching_arch
+from hwnas.board import load_board
+from hwnas.cost import hardware_nodes, plan_folding, reachable_fps, write_finn_config
+from hwnas.cost.finn_reference import lowering_differences
+from hwnas.lower import lower
+from test_lower_equivalence import assert_same_top1
+
+pytestmark = pytest.mark.slow
+
+BRANCH_EXAMPLES = [p for p in EXAMPLE_ARCHS if not p.stem.endswith("-w1a1")]
+RANDOM_SEEDS = range(12)
+BOARDS = ("pynq-z2", "zcu104")
+
+
+def random_spec(seed):
+    return random_branching_arch(np.random.default_rng(seed), name=f"branching-{seed}")
+
+
+def test_random_branching_specs_cover_the_features():
+    specs = [random_spec(seed) for seed in RANDOM_SEEDS]
+    layers = [layer for a in specs for layer in a.layers]
+    assert {a.input.bits for a in specs} == {1, 8}
+    assert {len(layer.inputs) for layer in layers if isinstance(layer, Add)} == {2, 3}
+    assert len({layer.bits for layer in layers if isinstance(layer, Add)}) >= 3
+    assert any(isinstance(layer, Conv) and layer.dilation == 2 for layer in layers)
+    # padded convs on binary maps (every conv after the first reads signs)
+    assert any(s.layer.padding and s.in_bits == 1 for a in specs for s in a.shapes() if isinstance(s.layer, Conv))
+
+
+def lower_and_compare(arch, board_name, out, speed_up):
+    """Lower at the optimiser's folding for ``speed_up`` times the fully folded frame rate (capped by
+    what fits), then compare with the model and with FINN's estimates."""
+    board = load_board(board_name)
+    slowest = plan_folding(arch, board, fps=1e-3).estimate
+    fps = min(slowest.fps * speed_up, 0.9 * reachable_fps(arch, board)[0])
+    plan = plan_folding(arch, board, fps=fps)
+    folding = write_finn_config(plan.folding, hardware_nodes(arch), out / "folding.json")
+    result = lower(arch, board, out_dir=out / "run", folding=folding)
+    assert_same_top1(arch, result.checkpoint_path, result.dataflow_path)
+    finn = json.loads(result.estimates_path.read_text())
+    assert lowering_differences(plan.estimate, finn) == []
+    assert {n["op_type"] for n in finn["nodes"]} >= {"DuplicateStreams_hls", "ElementwiseAdd_hls", "Thresholding_rtl"}
+
+
+@pytest.mark.parametrize("seed", RANDOM_SEEDS)
+def test_random_branching_spec(seed, tmp_path):
+    import torch
+
+    torch.manual_seed(seed)
+    lower_and_compare(random_spec(seed), BOARDS[seed % 2], tmp_path, speed_up=(1, 8, 64)[seed % 3])
+
+
+@pytest.mark.parametrize("path", BRANCH_EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("board", BOARDS)
+def test_branching_example(path, board, tmp_path):
+    import torch
+
+    torch.manual_seed(0)
+    lower_and_compare(load_arch(path), board, tmp_path, speed_up=16)
