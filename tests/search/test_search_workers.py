@@ -129,11 +129,18 @@ def test_a_killed_worker_s_trial_is_failed_by_the_heartbeat_and_tried_again(post
             continue
         running = [t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
                    if t.user_attrs.get("worker", "").endswith(f":{a.pid}") and "point_key" in t.user_attrs]
-        if running:
-            label = running[0].number
+        if not running:
+            time.sleep(0.02)
+            continue
+        # Freeze the worker first: a trial takes milliseconds, and one seen RUNNING may have finished
+        # before a plain kill lands. Frozen, it can't finish; kill it only if the trial is still open.
+        a.send_signal(signal.SIGSTOP)
+        number = running[0].number
+        if study.get_trials(deepcopy=False)[number].state == optuna.trial.TrialState.RUNNING:
+            label = number
             a.send_signal(signal.SIGKILL)  # mid-trial
         else:
-            time.sleep(0.02)
+            a.send_signal(signal.SIGCONT)
     assert label is not None, "worker a never ran a trial"
     a.wait()
     finish(b, tmp_path, "b")
