@@ -98,6 +98,7 @@ class ElementwiseAdd(NamedTuple):
     layer: int
     channels: int
     pixels: int
+    in_bits: tuple[int, int] = (0, 0)  # the signed integer width of each input (its FIFO's word)
     op_type: str = "ElementwiseAdd_hls"
 
     def describe(self) -> str:

@@ -33,7 +33,7 @@ def node_shape(node: HwNode) -> str:
 
 def estimate_dict(result: NetworkEstimate, board: Board, *, target_fps: float | None) -> dict:
     budgets = {kind: board.budget(kind) for kind in LIMITED_KINDS}
-    return {
+    data = {
         "arch": result.arch_name,
         "board": board.name,
         "part": board.part,
@@ -70,12 +70,27 @@ def estimate_dict(result: NetworkEstimate, board: Board, *, target_fps: float | 
             for e in result.nodes
         ],
     }
+    if result.fifos:  # where branches reconverge (hwnas.cost.fifos), counted in the totals; a chain has none
+        data["fifos"] = [
+            {
+                "name": f.name, "op_type": f.op_type, "producer": f.producer, "consumer": f.consumer,
+                "port": f.port, "depth": f.depth, "width": f.width, "ram_style": f.ram_style,
+                "lut": f.lut, "bram18": f.bram18, "uram": f.uram,
+            }
+            for f in result.fifos
+        ]
+    return data
 
 
 def _rows(data: dict) -> list[list]:
     rows = [
         [n["layer"], n["name"], n["shape"], n["pe"], n["simd"], n["cycles"], n["lut"], n["bram18"], n["uram"], n["dsp"]]
         for n in data["nodes"]
+    ]
+    rows += [
+        ["", f["name"], f"{f['depth']}x{f['width']}b {f['ram_style']} to {f['consumer']}", "", "", 0,
+         f["lut"], f["bram18"], f["uram"], 0]
+        for f in data.get("fifos", ())
     ]
     t, u = data["totals"], data["usable"]
     rows.append(["", "total", "", "", "", data["cycles_per_frame"], t["lut"], t["bram18"], t["uram"], t["dsp"]])
