@@ -72,3 +72,22 @@ def test_deep_fifos_use_block_ram_on_a_part_without_uram():
 
 
 
+
+@pytest.mark.parametrize("name", ["res-fmnist", "res-cnv", "cell-bnas"])
+@pytest.mark.parametrize("fps", [500, 5000, 20_000])
+def test_an_add_streams_its_inputs_at_one_pe(name, fps):
+    from hwnas.cost.nodes import ElementwiseAdd, hardware_graph
+    from hwnas.errors import UserError
+
+    arch, board = load_arch(REPO / "examples" / "archs" / f"{name}.yaml"), load_board("zcu104")
+    try:
+        plan = plan_folding(arch, board, fps=fps)
+    except UserError:
+        pytest.skip(f"{name} does not reach {fps} fps on {board.name}")
+    hw_nodes, edges = hardware_graph(arch)
+    adds = [i for i, n in enumerate(hw_nodes) if isinstance(n, ElementwiseAdd)]
+    assert adds
+    for i in adds:
+        pes = {plan.folding.of(hw_nodes[k].name).pe for k in (i, *edges[i])}
+        assert len(pes) == 1 and hw_nodes[i].channels % pes.pop() == 0
+    assert plan.estimate.fps >= fps
