@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hwnas.board import LIMITED_KINDS, Board
 from hwnas.cost.network import NetworkEstimate
-from hwnas.cost.nodes import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
+from hwnas.cost.nodes import HwNode
 from hwnas.report.render import render_template
 from hwnas.report.table import format_table
 
@@ -16,18 +16,6 @@ _COLUMNS = ["layer", "node", "shape", "PE", "SIMD", "cycles", "LUT", "BRAM18", "
 
 
 def node_shape(node: HwNode) -> str:
-    if isinstance(node, MVAU):
-        mode = "xnor" if node.xnor else f"{node.in_bits}-bit in"
-        return f"{node.mw}->{node.mh} x{node.vectors} ({mode})"
-    if isinstance(node, SlidingWindow):
-        kind = "pool window" if node.depthwise else "window"
-        return f"{node.channels}x{node.ifm[0]}x{node.ifm[1]} {kind} k{node.kernel} s{node.stride}"
-    if isinstance(node, Padding):
-        return f"{node.channels}x{node.ifm[0]}x{node.ifm[1]} pad {node.padding}"
-    if isinstance(node, Pool):
-        return f"{node.channels}x{node.ofm[0]}x{node.ofm[1]} max k{node.kernel}"
-    if isinstance(node, LabelSelect):
-        return f"top-1 of {node.labels}"
     return node.describe()
 
 
