@@ -42,6 +42,8 @@ class Fifo(NamedTuple):
 
 def reconvergence_fifos(nodes, edges, *, part: str, has_uram: bool) -> tuple[Fifo, ...]:
     """``nodes``: the network's NodeEstimates in graph order; ``edges[i]``: the nodes node i reads."""
+    if all(len(reads) < 2 for reads in edges):
+        return ()  # a chain (the search's inner loop): nothing reconverges
     pace: list[int] = []  # per node: the largest cycles per frame of it and every node it depends on
     first_word: list[float] = []
     for index, estimate in enumerate(nodes):
