@@ -94,8 +94,7 @@ def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
     budget = math.floor(board.clock_mhz * 1e6 / fps)
     fastest = _fastest(units)
     if budget >= fastest:
-        folding = _cheapest(units, best, budget, (hw_nodes, edges))
-        result = estimate_nodes(arch.name, hw_nodes, folding, board, edges=edges)
+        folding, result = _cheapest_with_fifos(arch.name, hw_nodes, edges, units, best, budget, board)
         if result.fits:
             return FoldingPlan(folding, result, fps)
         over = ", ".join(
@@ -172,6 +171,38 @@ def _cheapest(units, best: tuple[np.ndarray, ...], budget: int, graph) -> Foldin
         nodes.update(zip(names, unit.folds(int(best_upto[upto]))))
     _match_adds(nodes, *graph)
     return Folding(nodes)
+
+
+# how many tighter cycle budgets a branching network's plan also tries (see _cheapest_with_fifos)
+FIFO_TRADE_BUDGETS = 48
+
+
+def _cheapest_with_fifos(name, hw_nodes, edges, units, best, budget: int, board: Board):
+    """The cheapest folding within ``budget``, FIFOs counted: on a branching network a faster long
+    branch makes the skip FIFOs shallower, so the cheapest nodes for a tighter budget can cost less
+    in all. Tries the cheapest nodes for up to FIFO_TRADE_BUDGETS cycle budgets from the fastest
+    reachable to ``budget`` (each meets the target) and keeps the least board-normalised total."""
+
+    def plan(cycles: int):
+        folding = _cheapest(units, best, int(cycles), (hw_nodes, edges))
+        return folding, estimate_nodes(name, hw_nodes, folding, board, edges=edges)
+
+    chosen = plan(budget)
+    if not chosen[1].fifos:
+        return chosen
+    budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
+    budgets = budgets[(budgets >= _fastest(units)) & (budgets < budget)]
+    if len(budgets) > FIFO_TRADE_BUDGETS:
+        budgets = budgets[np.linspace(0, len(budgets) - 1, FIFO_TRADE_BUDGETS).astype(int)]
+    for cycles in budgets[::-1]:
+        candidate = plan(cycles)
+        if _normalised(candidate[1], board) < _normalised(chosen[1], board):
+            chosen = candidate
+    return chosen
+
+
+def _normalised(result: NetworkEstimate, board: Board) -> float:
+    return sum(getattr(result, kind) * _inverse(board.budget(kind)) for kind in ("lut", "bram18", "uram"))
 
 
 def _match_adds(nodes: dict, hw_nodes, edges) -> None:

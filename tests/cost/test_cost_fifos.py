@@ -91,3 +91,22 @@ def test_an_add_streams_its_inputs_at_one_pe(name, fps):
         pes = {plan.folding.of(hw_nodes[k].name).pe for k in (i, *edges[i])}
         assert len(pes) == 1 and hw_nodes[i].channels % pes.pop() == 0
     assert plan.estimate.fps >= fps
+
+
+@pytest.mark.parametrize("name, board_name, fps", [("res-fmnist", "zcu104", 200), ("cell-bnas", "zcu104", 2000)])
+def test_the_plan_weighs_fifos_against_node_resources(name, board_name, fps):
+    # the per-node cheapest folding leaves a slow long branch and deep (URAM) skip FIFOs; a faster
+    # long branch costs a few LUTs more and saves more in FIFOs, so the plan takes it
+    import math
+
+    from hwnas.cost import optimise
+
+    arch, board = load_arch(REPO / "examples" / "archs" / f"{name}.yaml"), load_board(board_name)
+    hw_nodes, edges = optimise.hardware_graph(arch)
+    units = optimise._units(hw_nodes)
+    per_node = optimise._cheapest(units, optimise._best_upto(units, board), math.floor(board.clock_mhz * 1e6 / fps), (hw_nodes, edges))
+    nodes_only = estimate(arch, per_node, board)
+    plan = plan_folding(arch, board, fps=fps).estimate
+    assert plan.fps >= fps
+    assert optimise._normalised(plan, board) < optimise._normalised(nodes_only, board)
+    assert sum(f.uram for f in plan.fifos) < sum(f.uram for f in nodes_only.fifos)
