@@ -33,6 +33,18 @@ def stream_legal(node, fold: NodeFold) -> bool:
     return fold.simd == 1 and not fold.parallel_window and node.channels % fold.pe == 0
 
 
+def stream_folds(node) -> list[NodeFold]:
+    return [NodeFold(pe) for pe in divisors(node.channels)]
+
+
+def pe_config(node, fold: NodeFold) -> dict:
+    return {"PE": fold.pe}
+
+
+def channel_dimensions(node) -> dict[str, tuple[str, int]]:
+    return {"PE": ("NumChannels", node.channels)}
+
+
 def stream_cost(node: DuplicateStreams | ElementwiseAdd, fold: NodeFold) -> NodeCost:
     return NodeCost(node.pixels * (node.channels // fold.pe), 0, 0)
 

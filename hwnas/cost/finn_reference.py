@@ -189,16 +189,26 @@ def _finn_node(node: HwNode, inp: str, out: str, rng: np.random.Generator):
 def lowering_differences(ours, finn: dict) -> list[str]:
     """Where the cost model's estimate ``ours`` (a NetworkEstimate) and FINN's estimates of the real
     lowering (``finn_estimates.json``, read) differ: ``node list``, ``NODE.op_type`` / ``.cycles`` /
-    ``.lut`` / ``.bram18``, ``total.lut`` / ``total.bram18``, ``bottleneck``, ``fps``. Empty when they
+    ``.lut`` / ``.bram18``, ``fifo list`` and each FIFO's ``.lut`` / ``.bram18`` / ``.uram``, ``total.lut`` / ``total.bram18``, ``bottleneck``, ``fps``. Empty when they
     agree exactly (fps to float rounding)."""
     import math
 
-    if [e.name for e in ours.nodes] != [n["name"] for n in finn["nodes"]]:
+    from hwnas.cost.fifos import OP_TYPE as FIFO
+
+    theirs_nodes = [n for n in finn["nodes"] if n["op_type"] != FIFO]
+    theirs_fifos = [n for n in finn["nodes"] if n["op_type"] == FIFO]
+    if [e.name for e in ours.nodes] != [n["name"] for n in theirs_nodes]:
         return ["node list"]
+    if sorted(f.name for f in ours.fifos) != sorted(n["name"] for n in theirs_fifos):
+        return ["fifo list"]
     differing = []
-    for e, theirs in zip(ours.nodes, finn["nodes"]):
+    for e, theirs in zip(ours.nodes, theirs_nodes):
         mine = dict(op_type=e.node.op_type, cycles=e.cost.cycles_per_frame, lut=e.cost.lut, bram18=e.cost.bram18)
         differing += [f"{e.name}.{key}" for key, value in mine.items() if value != theirs[key]]
+    by_name = {n["name"]: n for n in theirs_fifos}
+    for fifo in ours.fifos:
+        mine = dict(cycles=0, lut=fifo.lut, bram18=fifo.bram18, uram=fifo.uram)
+        differing += [f"{fifo.name}.{key}" for key, value in mine.items() if value != by_name[fifo.name][key]]
     differing += [f"total.{key}" for key in ("lut", "bram18") if getattr(ours, key) != finn["total"][key]]
     if ours.bottleneck != finn["bottleneck"]["name"]:
         differing.append("bottleneck")

@@ -16,6 +16,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from hwnas.arch.spec import Arch
+from hwnas.cost import branch_nodes, mvau as mvau_cost, simple_nodes, swg
+from hwnas.cost.fold import NodeFold, divisors
 from hwnas.cost.mvau import accumulator_bits
 from hwnas.mvau_types import QUANT_WEIGHT_BITS, XNOR_WEIGHT_BITS
 
@@ -39,6 +41,27 @@ class MVAU(NamedTuple):
     def xnor(self) -> bool:
         return self.in_bits == 1
 
+    # each node type carries its own rules: legal, cost, table, candidate_folds, finn_config,
+    # divided_dimensions and describe (hwnas.cost.node_cost, folding and the report call them)
+    cost = mvau_cost.evaluate
+    table = mvau_cost.table
+
+    def legal(self, fold: NodeFold) -> bool:
+        return not fold.parallel_window and mvau_cost.legal(self, fold)
+
+    def candidate_folds(self) -> list[NodeFold]:
+        return [NodeFold(pe, simd) for pe in divisors(self.mh) for simd in divisors(self.mw)]
+
+    def finn_config(self, fold: NodeFold) -> dict:
+        return {"PE": fold.pe, "SIMD": fold.simd}
+
+    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
+        return {"PE": ("MH", self.mh), "SIMD": ("MW", self.mw)}
+
+    def describe(self) -> str:
+        mode = "xnor" if self.xnor else f"{self.in_bits}-bit in"
+        return f"{self.mw}->{self.mh} x{self.vectors} ({mode})"
+
 
 class SlidingWindow(NamedTuple):
     name: str
@@ -53,6 +76,25 @@ class SlidingWindow(NamedTuple):
     dilation: int = 1
     op_type: str = "ConvolutionInputGenerator_rtl"
 
+    cost = swg.evaluate
+    table = swg.table
+
+    def legal(self, fold: NodeFold) -> bool:
+        return fold.pe == 1 and swg.legal(self, fold)
+
+    def candidate_folds(self) -> list[NodeFold]:
+        return [NodeFold(1, simd, parallel) for parallel in (False, True) for simd in divisors(self.channels)]
+
+    def finn_config(self, fold: NodeFold) -> dict:
+        return {"SIMD": fold.simd, "parallel_window": int(fold.parallel_window)}
+
+    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
+        return {"SIMD": ("IFMChannels", self.channels)}
+
+    def describe(self) -> str:
+        kind = "pool window" if self.depthwise else "window"
+        return f"{self.channels}x{self.ifm[0]}x{self.ifm[1]} {kind} k{self.kernel} s{self.stride}"
+
 
 class Padding(NamedTuple):
     name: str
@@ -62,6 +104,24 @@ class Padding(NamedTuple):
     padding: int
     in_bits: int
     op_type: str = "FMPadding_rtl"
+
+    cost = simple_nodes.padding_cost
+    table = simple_nodes.padding_table
+
+    def legal(self, fold: NodeFold) -> bool:
+        return fold.pe == 1 and not fold.parallel_window and simple_nodes.padding_legal(self, fold)
+
+    def candidate_folds(self) -> list[NodeFold]:
+        return [NodeFold(1, simd) for simd in divisors(self.channels)]
+
+    def finn_config(self, fold: NodeFold) -> dict:
+        return {"SIMD": fold.simd}
+
+    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
+        return {"SIMD": ("NumChannels", self.channels)}
+
+    def describe(self) -> str:
+        return f"{self.channels}x{self.ifm[0]}x{self.ifm[1]} pad {self.padding}"
 
 
 class Pool(NamedTuple):
@@ -73,12 +133,46 @@ class Pool(NamedTuple):
     in_bits: int
     op_type: str = "Pool_hls"
 
+    cost = simple_nodes.pool_cost
+    table = simple_nodes.pool_table
+
+    def legal(self, fold: NodeFold) -> bool:
+        return fold.simd == 1 and not fold.parallel_window and simple_nodes.pool_legal(self, fold)
+
+    def candidate_folds(self) -> list[NodeFold]:
+        return [NodeFold(pe) for pe in divisors(self.channels)]
+
+    finn_config = branch_nodes.pe_config
+
+    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
+        return {"PE": ("Channels", self.channels)}
+
+    def describe(self) -> str:
+        return f"{self.channels}x{self.ofm[0]}x{self.ofm[1]} max k{self.kernel}"
+
 
 class LabelSelect(NamedTuple):
     name: str
     layer: int
     labels: int
     op_type: str = "LabelSelect_hls"
+
+    cost = simple_nodes.labelselect_cost
+    table = simple_nodes.labelselect_table
+
+    def legal(self, fold: NodeFold) -> bool:
+        return fold.simd == 1 and not fold.parallel_window and simple_nodes.labelselect_legal(self, fold)
+
+    def candidate_folds(self) -> list[NodeFold]:
+        return [NodeFold(pe) for pe in divisors(self.labels)]
+
+    finn_config = branch_nodes.pe_config
+
+    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
+        return {"PE": ("Labels", self.labels)}
+
+    def describe(self) -> str:
+        return f"top-1 of {self.labels}"
 
 
 class DuplicateStreams(NamedTuple):
@@ -89,6 +183,13 @@ class DuplicateStreams(NamedTuple):
     outputs: int
     op_type: str = "DuplicateStreams_hls"
 
+    legal = branch_nodes.stream_legal
+    candidate_folds = branch_nodes.stream_folds
+    finn_config = branch_nodes.pe_config
+    divided_dimensions = branch_nodes.channel_dimensions
+    cost = branch_nodes.stream_cost
+    table = branch_nodes.stream_table
+
     def describe(self) -> str:
         return f"{self.channels}x{self.pixels} to {self.outputs} streams"
 
@@ -98,7 +199,15 @@ class ElementwiseAdd(NamedTuple):
     layer: int
     channels: int
     pixels: int
+    in_bits: tuple[int, int] = (0, 0)  # the signed integer width of each input (its FIFO's word)
     op_type: str = "ElementwiseAdd_hls"
+
+    legal = branch_nodes.stream_legal
+    candidate_folds = branch_nodes.stream_folds
+    finn_config = branch_nodes.pe_config
+    divided_dimensions = branch_nodes.channel_dimensions
+    cost = branch_nodes.stream_cost
+    table = branch_nodes.stream_table
 
     def describe(self) -> str:
         return f"{self.channels}x{self.pixels} add"
@@ -114,6 +223,13 @@ class Thresholding(NamedTuple):
     weight_bits: int  # the thresholds' type, from the spec (hwnas.lower.spec_types)
     out_bits: int
     op_type: str = "Thresholding_rtl"
+
+    legal = branch_nodes.stream_legal
+    candidate_folds = branch_nodes.stream_folds
+    finn_config = branch_nodes.pe_config
+    divided_dimensions = branch_nodes.channel_dimensions
+    cost = branch_nodes.threshold_cost
+    table = branch_nodes.threshold_table
 
     def describe(self) -> str:
         return f"{self.channels}x{self.pixels} to {self.out_bits}-bit"

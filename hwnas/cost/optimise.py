@@ -5,6 +5,11 @@ up, so the cheapest folding for a budget is the cheapest legal folding of each n
 depthwise sliding-window unit and the Pool it feeds share one PE/SIMD value and count as one unit).
 That makes the optimum exact, not greedy: each unit keeps its candidates sorted by cycles with a
 running best, and a budget picks one entry per unit with a binary search.
+
+Branches are then made consistent (``_match_adds``): an add streams its inputs at one PE, so the
+ElementwiseAdd, the stream nodes feeding it and the threshold unit after it take the largest PE its
+inputs' producers stream (faster, never slower, than each one's own choice), and an MVAU feeding it
+at a smaller PE is raised to it. The totals, and so the fit check, count the reconvergence FIFOs.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from hwnas.cost.fold import NodeFold
 from hwnas.cost.folding import Folding
 from hwnas.cost.network import NetworkEstimate, estimate_nodes
 from hwnas.cost.node_cost import shape_key, table
-from hwnas.cost.nodes import HwNode, Pool, SlidingWindow, hardware_graph, hardware_nodes
+from hwnas.cost.nodes import (
+    ElementwiseAdd, HwNode, Pool, SlidingWindow, Thresholding, hardware_graph, hardware_nodes,
+)
 from hwnas.errors import UserError
 
 
@@ -71,10 +78,11 @@ def cheapest_folding(arch: Arch, board: Board, *, cycles_per_frame: int) -> Fold
     None when no legal folding is that fast. Unlike :func:`optimise_folding` this does not check the
     board's limits: it answers the same question FINN's SetFolding does, for comparisons.
     """
-    units = _units(hardware_nodes(arch))
+    graph = hardware_graph(arch)
+    units = _units(graph[0])
     if cycles_per_frame < _fastest(units):
         return None
-    return _cheapest(units, _best_upto(units, board), cycles_per_frame)
+    return _cheapest(units, _best_upto(units, board), cycles_per_frame, graph)
 
 
 def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
@@ -86,8 +94,7 @@ def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
     budget = math.floor(board.clock_mhz * 1e6 / fps)
     fastest = _fastest(units)
     if budget >= fastest:
-        folding = _cheapest(units, best, budget)
-        result = estimate_nodes(arch.name, hw_nodes, folding, board, edges=edges)
+        folding, result = _cheapest_with_fifos(arch.name, hw_nodes, edges, units, best, budget, board)
         if result.fits:
             return FoldingPlan(folding, result, fps)
         over = ", ".join(
@@ -157,12 +164,69 @@ def _inverse(budget: float) -> float:
     return 1 / budget if budget > 0 else 1.0
 
 
-def _cheapest(units, best: tuple[np.ndarray, ...], budget: int) -> Folding:
+def _cheapest(units, best: tuple[np.ndarray, ...], budget: int, graph) -> Folding:
     nodes = {}
     for (names, unit), best_upto in zip(units, best):
         upto = int(np.searchsorted(unit.cycles, budget, side="right")) - 1
         nodes.update(zip(names, unit.folds(int(best_upto[upto]))))
+    _match_adds(nodes, *graph)
     return Folding(nodes)
+
+
+# how many tighter cycle budgets a branching network's plan also tries (see _cheapest_with_fifos)
+FIFO_TRADE_BUDGETS = 48
+
+
+def _cheapest_with_fifos(name, hw_nodes, edges, units, best, budget: int, board: Board):
+    """The cheapest folding within ``budget``, FIFOs counted: on a branching network a faster long
+    branch makes the skip FIFOs shallower, so the cheapest nodes for a tighter budget can cost less
+    in all. Tries the cheapest nodes for up to FIFO_TRADE_BUDGETS cycle budgets from the fastest
+    reachable to ``budget`` (each meets the target) and keeps the least board-normalised total."""
+
+    def plan(cycles: int):
+        folding = _cheapest(units, best, int(cycles), (hw_nodes, edges))
+        return folding, estimate_nodes(name, hw_nodes, folding, board, edges=edges)
+
+    chosen = plan(budget)
+    if not chosen[1].fifos:
+        return chosen
+    budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
+    budgets = budgets[(budgets >= _fastest(units)) & (budgets < budget)]
+    if len(budgets) > FIFO_TRADE_BUDGETS:
+        budgets = budgets[np.linspace(0, len(budgets) - 1, FIFO_TRADE_BUDGETS).astype(int)]
+    for cycles in budgets[::-1]:
+        candidate = plan(cycles)
+        if _normalised(candidate[1], board) < _normalised(chosen[1], board):
+            chosen = candidate
+    return chosen
+
+
+def _normalised(result: NetworkEstimate, board: Board) -> float:
+    return sum(getattr(result, kind) * _inverse(board.budget(kind)) for kind in ("lut", "bram18", "uram"))
+
+
+def _match_adds(nodes: dict, hw_nodes, edges) -> None:
+    """Give each ElementwiseAdd, its inputs and the threshold unit reading it one PE (in place)."""
+    if not any(type(node) is ElementwiseAdd for node in hw_nodes):
+        return  # a chain, or concats only
+    readers: dict[int, list[int]] = {}
+    for i, reads in enumerate(edges):
+        for j in reads:
+            readers.setdefault(j, []).append(i)
+    groups = [
+        [i, *edges[i], *(k for k in readers.get(i, ()) if type(hw_nodes[k]) is Thresholding)]
+        for i, node in enumerate(hw_nodes) if type(node) is ElementwiseAdd
+    ]
+    changed = True
+    while changed:  # a chained add's PE can rise with the next add's: PEs only rise, so this ends
+        changed = False
+        for group in groups:
+            pe = max(nodes[hw_nodes[k].name].pe for k in group)
+            for k in group:
+                member, fold = hw_nodes[k], nodes[hw_nodes[k].name]
+                if fold.pe != pe:
+                    nodes[member.name] = NodeFold(pe, fold.simd, fold.parallel_window)
+                    changed = True
 
 
 def _reachable(name, hw_nodes, edges, units, best, board: Board) -> tuple[float, str]:
@@ -171,7 +235,7 @@ def _reachable(name, hw_nodes, edges, units, best, board: Board) -> tuple[float,
     budgets = budgets[budgets >= _fastest(units)]
 
     def cheapest(budget) -> NetworkEstimate:
-        return estimate_nodes(name, hw_nodes, _cheapest(units, best, int(budget)), board, edges=edges)
+        return estimate_nodes(name, hw_nodes, _cheapest(units, best, int(budget), (hw_nodes, edges)), board, edges=edges)
 
     slowest = cheapest(budgets[-1])
     if not slowest.fits:

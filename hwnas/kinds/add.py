@@ -55,8 +55,10 @@ class Add(LayerBase):
             for node, port in zip(reads, shape.ins)
         ]
         total = grid[0]
-        for node in grid[1:]:
-            total = graph.add(ElementwiseAdd("", shape.index, channels, pixels), total, node)
+        for count, node in enumerate(grid[1:]):
+            # a partial sum of k + 1 grid values takes k more bits (FINN's MinimizeAccumulatorWidth)
+            in_bits = (self.bits + count, self.bits)
+            total = graph.add(ElementwiseAdd("", shape.index, channels, pixels, in_bits), total, node)
         # the sum of k inputs on an N-bit grid takes N + k - 1 bits, its thresholds one more
         sum_bits = self.bits + len(grid) - 1
         return graph.add(Thresholding("", shape.index, channels, pixels, sum_bits + 1, 1), total)

@@ -50,6 +50,9 @@ class StreamingConcat(NamedTuple):
         return Table(pe=np.ones_like(simd), simd=simd, parallel_window=zeros.astype(bool),
                      cycles=self.pixels * (sum(self.channels) // simd), lut=zeros, bram18=zeros)
 
+    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
+        return {"SIMD": ("every input's channels, gcd", math.gcd(*self.channels))}
+
     def finn_config(self, fold: NodeFold) -> dict:
         return {"SIMD": fold.simd}
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from hwnas.arch.spec import Arch
 from hwnas.board import Board
+from hwnas.cost.folding import Folding
 from hwnas.errors import UserError
 from hwnas.lower.estimates import FinnEstimates
 
@@ -44,12 +45,15 @@ def lower(
     board: Board,
     *,
     out_dir: Path,
-    folding: Path | None = None,
+    folding: Path | Folding | None = None,
     fps: float | None = None,
     checkpoint: Path | None = None,
     on_step: Callable[[str, float], None] | None = None,
 ) -> LowerResult:
-    """Lower ``arch`` for ``board`` into ``out_dir``; ``on_step(name, seconds)`` reports progress."""
+    """Lower ``arch`` for ``board`` into ``out_dir``; ``on_step(name, seconds)`` reports progress.
+
+    ``folding``: a folding file, or the Folding object a search or estimate already chose (applied as
+    it is, not planned again); ``fps``: let hwnas's optimiser choose one."""
     from hwnas.lower.estimates import finn_estimates
     from hwnas.lower.export import export_qonnx
     from hwnas.lower.finn_env import point_finn_at

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hwnas.arch.spec import Arch
 from hwnas.board import Board
+from hwnas.cost.folding import Folding
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class LowerContext:
     arch: Arch
     board: Board
     out_dir: Path
-    folding: Path | None
+    folding: Path | Folding | None  # a file, or the object a search chose
     fps: float | None
 
 
@@ -223,6 +224,12 @@ def minimize_bit_width(model, ctx: LowerContext):
     return _in_canonical_order(model)
 
 
+def insert_fifos(model, ctx: LowerContext):
+    from hwnas.lower.fifos import insert_fifos as insert
+
+    return insert(model, ctx.arch, ctx.board)
+
+
 Step = Callable[..., object]
 STEPS: tuple[tuple[str, Step], ...] = (
     ("qonnx_to_finn", qonnx_to_finn),
@@ -234,4 +241,5 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("specialize_layers", specialize_layers),
     ("fold", fold),
     ("minimize_bit_width", minimize_bit_width),
+    ("insert_fifos", insert_fifos),
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hwnas.board import LIMITED_KINDS, Board
 from hwnas.cost.network import NetworkEstimate
-from hwnas.cost.nodes import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
+from hwnas.cost.nodes import HwNode
 from hwnas.report.render import render_template
 from hwnas.report.table import format_table
 
@@ -16,24 +16,12 @@ _COLUMNS = ["layer", "node", "shape", "PE", "SIMD", "cycles", "LUT", "BRAM18", "
 
 
 def node_shape(node: HwNode) -> str:
-    if isinstance(node, MVAU):
-        mode = "xnor" if node.xnor else f"{node.in_bits}-bit in"
-        return f"{node.mw}->{node.mh} x{node.vectors} ({mode})"
-    if isinstance(node, SlidingWindow):
-        kind = "pool window" if node.depthwise else "window"
-        return f"{node.channels}x{node.ifm[0]}x{node.ifm[1]} {kind} k{node.kernel} s{node.stride}"
-    if isinstance(node, Padding):
-        return f"{node.channels}x{node.ifm[0]}x{node.ifm[1]} pad {node.padding}"
-    if isinstance(node, Pool):
-        return f"{node.channels}x{node.ofm[0]}x{node.ofm[1]} max k{node.kernel}"
-    if isinstance(node, LabelSelect):
-        return f"top-1 of {node.labels}"
     return node.describe()
 
 
 def estimate_dict(result: NetworkEstimate, board: Board, *, target_fps: float | None) -> dict:
     budgets = {kind: board.budget(kind) for kind in LIMITED_KINDS}
-    return {
+    data = {
         "arch": result.arch_name,
         "board": board.name,
         "part": board.part,
@@ -70,12 +58,27 @@ def estimate_dict(result: NetworkEstimate, board: Board, *, target_fps: float | 
             for e in result.nodes
         ],
     }
+    if result.fifos:  # where branches reconverge (hwnas.cost.fifos), counted in the totals; a chain has none
+        data["fifos"] = [
+            {
+                "name": f.name, "op_type": f.op_type, "producer": f.producer, "consumer": f.consumer,
+                "port": f.port, "depth": f.depth, "width": f.width, "ram_style": f.ram_style,
+                "lut": f.lut, "bram18": f.bram18, "uram": f.uram,
+            }
+            for f in result.fifos
+        ]
+    return data
 
 
 def _rows(data: dict) -> list[list]:
     rows = [
         [n["layer"], n["name"], n["shape"], n["pe"], n["simd"], n["cycles"], n["lut"], n["bram18"], n["uram"], n["dsp"]]
         for n in data["nodes"]
+    ]
+    rows += [
+        ["", f["name"], f"{f['depth']}x{f['width']}b {f['ram_style']} to {f['consumer']}", "", "", 0,
+         f["lut"], f["bram18"], f["uram"], 0]
+        for f in data.get("fifos", ())
     ]
     t, u = data["totals"], data["usable"]
     rows.append(["", "total", "", "", "", data["cycles_per_frame"], t["lut"], t["bram18"], t["uram"], t["dsp"]])

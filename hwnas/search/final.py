@@ -101,9 +101,10 @@ def lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Pat
 
     log(f"lowering {best.arch.name} for {settings.board.name} at {settings.fps:,.0f} fps (library output: best/lower.log)")
 
-    with library_output_to(best_dir / "lower.log"):
-        result = lower(best.arch, settings.board, out_dir=best_dir, fps=settings.fps, checkpoint=best.model_path)
+    # the folding is chosen once; the lowering applies this object as it is
     plan = plan_folding(best.arch, settings.board, fps=settings.fps)
+    with library_output_to(best_dir / "lower.log"):
+        result = lower(best.arch, settings.board, out_dir=best_dir, folding=plan.folding, checkpoint=best.model_path)
     data = estimate_dict(plan.estimate, settings.board, target_fps=settings.fps)
     (best_dir / "estimates.json").write_text(json.dumps(data, indent=2) + "\n")
     model, arch = load_checkpoint(result.checkpoint_path)

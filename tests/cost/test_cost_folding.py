@@ -21,10 +21,31 @@ def test_finn_config_round_trip(repo, tmp_path):
 
 def test_illegal_or_unknown_entries_are_user_errors(repo):
     nodes = hardware_nodes(load_arch(repo / "examples/archs/tfc-w1a1.yaml"))
-    with pytest.raises(UserError, match="not a legal folding"):
+    with pytest.raises(UserError, match=r"MVAU_hls_0.PE = 7 must be a positive divisor of MH = 64"):
         Folding.from_finn_config({"MVAU_hls_0": {"PE": 7, "SIMD": 1}}, nodes)
     with pytest.raises(UserError, match="no node named"):
         Folding.from_finn_config({"MVAU_hls_9": {"PE": 1}}, nodes)
+    with pytest.raises(UserError, match="node MVAU_hls_0 has no folding attribute 'parallel_window'"):
+        Folding.from_finn_config({"MVAU_hls_0": {"parallel_window": 1}}, nodes)
+
+
+@pytest.mark.parametrize("node, attrs, message", [
+    ("ElementwiseAdd_hls_0", {"PE": 3}, r"ElementwiseAdd_hls_0.PE = 3 must be a positive divisor of NumChannels = 16"),
+    ("StreamingConcat_hls_0", {"SIMD": 3}, r"StreamingConcat_hls_0.SIMD = 3 must be a positive divisor"),
+    ("StreamingConcat_hls_0", {"PE": 2}, r"has no folding attribute 'PE'"),
+])
+def test_branch_node_divisors(repo, node, attrs, message):
+    nodes = hardware_nodes(load_arch(repo / "examples/archs/cell-bnas.yaml"))
+    with pytest.raises(UserError, match=message):
+        Folding.from_finn_config({node: attrs}, nodes)
+
+
+def test_memory_attributes_pass_through_to_the_lowering(repo):
+    # what ``hwnas lower`` writes (folding and FINN's memory placement) reads back in ``hwnas estimate``
+    nodes = hardware_nodes(load_arch(repo / "examples/archs/tfc-w1a1.yaml"))
+    folding = Folding.from_finn_config({"MVAU_hls_0": {"PE": 2, "SIMD": 4, "ram_style": "block"}}, nodes)
+    assert folding.of("MVAU_hls_0") == NodeFold(2, 4)
+    assert folding.to_finn_config(nodes)["MVAU_hls_0"] == {"PE": 2, "SIMD": 4, "ram_style": "block"}
 
 
 def test_weight_width_cap_is_a_legality_rule(repo):

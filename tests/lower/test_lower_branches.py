@@ -48,8 +48,24 @@ def lower_and_compare(arch, board_name, out, speed_up):
     result = lower(arch, board, out_dir=out / "run", folding=folding)
     assert_same_top1(arch, result.checkpoint_path, result.dataflow_path)
     finn = json.loads(result.estimates_path.read_text())
+    # FIFOs included: FINN's estimate of each StreamingFIFO_rtl equals the cost model's
     assert lowering_differences(plan.estimate, finn) == []
-    assert {n["op_type"] for n in finn["nodes"]} >= {"DuplicateStreams_hls", "ElementwiseAdd_hls", "Thresholding_rtl"}
+    assert {n["op_type"] for n in finn["nodes"]} >= {
+        "DuplicateStreams_hls", "ElementwiseAdd_hls", "Thresholding_rtl", "StreamingFIFO_rtl",
+    }
+    assert fifo_depths(result.dataflow_path) == {f.name: (f.consumer, f.depth) for f in plan.estimate.fifos}
+
+
+def fifo_depths(dataflow_path):
+    """Each StreamingFIFO_rtl of a lowered graph: the node it feeds and its depth."""
+    from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.custom_op.registry import getCustomOp
+
+    model = ModelWrapper(str(dataflow_path))
+    return {
+        n.name: (model.find_consumer(n.output[0]).name, getCustomOp(n).get_nodeattr("depth"))
+        for n in model.graph.node if n.op_type == "StreamingFIFO_rtl"
+    }
 
 
 @pytest.mark.parametrize("seed", RANDOM_SEEDS)

@@ -70,7 +70,9 @@ def test_written_folding_reproduces_the_estimates(tfc, tmp_path):
         (lambda cfg: cfg["MVAU_hls_0"].update(PE=3), r"MVAU_hls_0.PE = 3 must be a positive divisor of MH = 64"),
         (lambda cfg: cfg["MVAU_hls_1"].update(SIMD=0), r"MVAU_hls_1.SIMD = 0 must be a positive divisor of MW = 64"),
         (lambda cfg: cfg["MVAU_hls_2"].update(Banana=1), r"node MVAU_hls_2 has no folding attribute 'Banana'"),
-        (lambda cfg: cfg.pop("MVAU_hls_3"), r"does not match the graph: it does not fold MVAU_hls_3"),
+        (lambda cfg: cfg.update(MVAU_hls_9={"PE": 1}), r"does not match the graph: no node named MVAU_hls_9"),
+        # the weight-width cap (SIMD * weight bits <= 36), checked by the one validator estimate uses too
+        (lambda cfg: cfg["MVAU_hls_1"].update(SIMD=64), r"MVAU_hls_1: PE=.*, SIMD=64 is not a legal folding"),
     ],
 )
 def test_folding_file_checks(tfc, tmp_path, edit, message):
@@ -82,7 +84,7 @@ def test_folding_file_checks(tfc, tmp_path, edit, message):
     path.write_text(json.dumps(config))
     model = ModelWrapper(str({r.name: r.model_path for r in tfc.steps}["specialize_layers"]))
     with pytest.raises(UserError, match=message):
-        choose_folding(model, load_board("pynq-z2"), folding=path)
+        choose_folding(model, load_board("pynq-z2"), arch=TFC, folding=path)
 
 
 def test_folding_needs_exactly_one_source(tfc, tmp_path):
@@ -93,4 +95,37 @@ def test_folding_needs_exactly_one_source(tfc, tmp_path):
 
     model = ModelWrapper(str(tfc.dataflow_path))
     with pytest.raises(UserError, match="not valid JSON"):
-        choose_folding(model, load_board("pynq-z2"), folding=tmp_path / "broken.json")
+        choose_folding(model, load_board("pynq-z2"), arch=TFC, folding=tmp_path / "broken.json")
+
+
+def test_a_partial_folding_file_folds_the_rest_fully(tfc, tmp_path):
+    # the one validator (hwnas.cost.folding) accepts what ``hwnas estimate`` accepts: nodes a file
+    # does not name run at PE = SIMD = 1, in the lowering as in the cost model
+    from hwnas.cost import estimate, hardware_nodes, read_finn_config
+    from hwnas.cost.finn_reference import lowering_differences
+
+    config = json.loads(tfc.folding_path.read_text())
+    del config["MVAU_hls_3"]
+    path = tmp_path / "partial.json"
+    path.write_text(json.dumps(config))
+    board = load_board("pynq-z2", clock_mhz=200)
+    result = lower(TFC, board, out_dir=tmp_path / "run", folding=path)
+    written = json.loads(result.folding_path.read_text())
+    assert (written["MVAU_hls_3"]["PE"], written["MVAU_hls_3"]["SIMD"]) == (1, 1)
+    ours = estimate(TFC, read_finn_config(path, hardware_nodes(TFC)), board)
+    assert lowering_differences(ours, json.loads(result.estimates_path.read_text())) == []
+
+
+def test_a_folding_object_is_applied_as_it_is(tfc):
+    # the search hands the lowering the Folding it chose: no second planning, no file in between
+    from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.custom_op.registry import getCustomOp
+
+    from hwnas.cost import Folding
+    from hwnas.cost.fold import NodeFold
+
+    model = ModelWrapper(str({r.name: r.model_path for r in tfc.steps}["specialize_layers"]))
+    folded = choose_folding(model, load_board("pynq-z2"), arch=TFC, folding=Folding({"MVAU_hls_1": NodeFold(4, 2)}))
+    attrs = {n.name: getCustomOp(n) for n in folded.graph.node}
+    assert (attrs["MVAU_hls_1"].get_nodeattr("PE"), attrs["MVAU_hls_1"].get_nodeattr("SIMD")) == (4, 2)
+    assert (attrs["MVAU_hls_0"].get_nodeattr("PE"), attrs["MVAU_hls_0"].get_nodeattr("SIMD")) == (1, 1)
