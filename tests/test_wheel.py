@@ -78,3 +78,15 @@ def test_commands_needing_torch_say_what_to_install_in_one_line(fresh_hwnas, com
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert "torch is not installed" in result.stderr and "make install" in result.stderr
     assert "requirements.txt" in result.stderr
+
+
+def test_estimate_of_a_branching_example_without_finn_says_what_to_install(fresh_hwnas):
+    """Reconvergence FIFOs are costed with finn-plus's fitted StreamingFIFO model (hwnas/cost/fifos.py):
+    without FINN, estimate on a branching spec says so in one line; chains need nothing of it."""
+    tmp, executable = fresh_hwnas
+    hwnas(executable, "examples", "--copy", "examples", cwd=tmp)
+    result = hwnas(executable, "estimate", "examples/archs/res-fmnist.yaml", "--board", "pynq-z2", "--fps", "1000",
+                   cwd=tmp)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert "finn is not installed" in result.stderr and "make install" in result.stderr
