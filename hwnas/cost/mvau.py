@@ -38,10 +38,13 @@ def accumulator_bits(mw: int, in_bits: int, weight_bits: int) -> int:
 
 
 def legal(node: MVAU, fold: NodeFold) -> bool:
+    """What hardware can be built: PE and SIMD divide the matrix and the weight stream fits an
+    ap_int. SetFolding's weight-width cap is a search preference, not a legality rule: the
+    optimiser's candidates keep to it (``table``, ``MVAU.candidate_folds``), while a folding file
+    with wider SIMD (FINN builds those) is accepted by every command alike."""
     return (
         node.mh % fold.pe == 0
         and node.mw % fold.simd == 0
-        and fold.simd * node.weight_bits <= WEIGHT_WIDTH_MAX
         and fold.pe * fold.simd * node.weight_bits <= MAX_AP_INT_WIDTH
     )
 

@@ -50,7 +50,9 @@ class MVAU(NamedTuple):
         return not fold.parallel_window and mvau_cost.legal(self, fold)
 
     def candidate_folds(self) -> list[NodeFold]:
-        return [NodeFold(pe, simd) for pe in divisors(self.mh) for simd in divisors(self.mw)]
+        # the optimiser's candidates keep to SetFolding's weight-width cap, as table() does
+        return [NodeFold(pe, simd) for pe in divisors(self.mh) for simd in divisors(self.mw)
+                if simd * self.weight_bits <= mvau_cost.WEIGHT_WIDTH_MAX]
 
     def finn_config(self, fold: NodeFold) -> dict:
         return {"PE": fold.pe, "SIMD": fold.simd}

@@ -48,12 +48,19 @@ def test_memory_attributes_pass_through_to_the_lowering(repo):
     assert folding.to_finn_config(nodes)["MVAU_hls_0"] == {"PE": 2, "SIMD": 4, "ram_style": "block"}
 
 
-def test_weight_width_cap_is_a_legality_rule(repo):
+def test_weight_width_cap_binds_the_optimiser_not_a_folding_file(repo):
+    from hwnas.cost.mvau import WEIGHT_WIDTH_MAX
+    from hwnas.cost.node_cost import candidate_folds
+
     nodes = hardware_nodes(load_arch(repo / "examples/archs/tfc-w1a1.yaml"))
-    Folding.from_finn_config({"MVAU_hls_0": {"PE": 1, "SIMD": 28}}, nodes)
-    # SIMD 49 divides 784 but breaks SetFolding's 36-bit weight-width cap
+    # SIMD 49 divides 784 and FINN builds it, though SetFolding's 36-bit weight-width cap would not pick it
+    assert Folding.from_finn_config({"MVAU_hls_0": {"PE": 1, "SIMD": 49}}, nodes).of("MVAU_hls_0") == NodeFold(1, 49)
+    # the weight stream PE * SIMD * weight bits must fit an ap_int: 64 * 784 bits do not
     with pytest.raises(UserError, match="not a legal folding"):
-        Folding.from_finn_config({"MVAU_hls_0": {"PE": 1, "SIMD": 49}}, nodes)
+        Folding.from_finn_config({"MVAU_hls_0": {"PE": 64, "SIMD": 784}}, nodes)
+    simds = {f.simd for f in candidate_folds(nodes[0])}
+    assert max(simds) * nodes[0].weight_bits <= WEIGHT_WIDTH_MAX and 28 in simds and 49 not in simds
+    assert set(nodes[0].table().simd.tolist()) == simds
 
 
 def test_unfolded_estimate_matches_hand_count(repo):
