@@ -38,15 +38,11 @@ def accumulator_bits(mw: int, in_bits: int, weight_bits: int) -> int:
 
 
 def legal(node: MVAU, fold: NodeFold) -> bool:
-    """What hardware can be built: PE and SIMD divide the matrix and the weight stream fits an
-    ap_int. SetFolding's weight-width cap is a search preference, not a legality rule: the
-    optimiser's candidates keep to it (``table``, ``MVAU.candidate_folds``), while a folding file
-    with wider SIMD (FINN builds those) is accepted by every command alike."""
-    return (
-        node.mh % fold.pe == 0
-        and node.mw % fold.simd == 0
-        and fold.pe * fold.simd * node.weight_bits <= MAX_AP_INT_WIDTH
-    )
+    """What a folding file may ask for: PE and SIMD divide the matrix (FINN builds the rest, and so
+    does hwnas's accelerator, fully unfolded included). SetFolding's weight-width cap and FINN's
+    largest HLS ap_int are search preferences, not legality: the optimiser's candidates keep to
+    them (``table``, ``MVAU.candidate_folds``), and every command accepts the same files."""
+    return node.mh % fold.pe == 0 and node.mw % fold.simd == 0
 
 
 def evaluate(node: MVAU, fold: NodeFold) -> NodeCost:

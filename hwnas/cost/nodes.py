@@ -50,9 +50,11 @@ class MVAU(NamedTuple):
         return not fold.parallel_window and mvau_cost.legal(self, fold)
 
     def candidate_folds(self) -> list[NodeFold]:
-        # the optimiser's candidates keep to SetFolding's weight-width cap, as table() does
+        # the optimiser's candidates keep to SetFolding's weight-width cap and FINN's widest HLS
+        # ap_int, as table() does
         return [NodeFold(pe, simd) for pe in divisors(self.mh) for simd in divisors(self.mw)
-                if simd * self.weight_bits <= mvau_cost.WEIGHT_WIDTH_MAX]
+                if simd * self.weight_bits <= mvau_cost.WEIGHT_WIDTH_MAX
+                and pe * simd * self.weight_bits <= mvau_cost.MAX_AP_INT_WIDTH]
 
     def finn_config(self, fold: NodeFold) -> dict:
         return {"PE": fold.pe, "SIMD": fold.simd}

@@ -55,12 +55,14 @@ def test_weight_width_cap_binds_the_optimiser_not_a_folding_file(repo):
     nodes = hardware_nodes(load_arch(repo / "examples/archs/tfc-w1a1.yaml"))
     # SIMD 49 divides 784 and FINN builds it, though SetFolding's 36-bit weight-width cap would not pick it
     assert Folding.from_finn_config({"MVAU_hls_0": {"PE": 1, "SIMD": 49}}, nodes).of("MVAU_hls_0") == NodeFold(1, 49)
-    # the weight stream PE * SIMD * weight bits must fit an ap_int: 64 * 784 bits do not
-    with pytest.raises(UserError, match="not a legal folding"):
-        Folding.from_finn_config({"MVAU_hls_0": {"PE": 64, "SIMD": 784}}, nodes)
-    simds = {f.simd for f in candidate_folds(nodes[0])}
+    # fully unfolded too (hwnas's accelerator builds it), while PE must still divide MH
+    assert Folding.from_finn_config({"MVAU_hls_0": {"PE": 64, "SIMD": 784}}, nodes).of("MVAU_hls_0") == NodeFold(64, 784)
+    with pytest.raises(UserError, match="MVAU_hls_0"):
+        Folding.from_finn_config({"MVAU_hls_0": {"PE": 3, "SIMD": 1}}, nodes)
+    folds = candidate_folds(nodes[0])
+    simds = {f.simd for f in folds}
     assert max(simds) * nodes[0].weight_bits <= WEIGHT_WIDTH_MAX and 28 in simds and 49 not in simds
-    assert set(nodes[0].table().simd.tolist()) == simds
+    assert set(zip(nodes[0].table().pe.tolist(), nodes[0].table().simd.tolist())) == {(f.pe, f.simd) for f in folds}
 
 
 def test_unfolded_estimate_matches_hand_count(repo):
