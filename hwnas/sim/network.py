@@ -126,9 +126,10 @@ def sized_depths(layers: list[dict], streams: list[dict]) -> dict[str, int]:
 
 
 def reconverging_fifos(layers: list[dict]) -> list[str]:
-    """The skip FIFO of every join (add, concat): of the streams it reads, the one whose path back
-    to the fan-out passes the fewest kernels. Its words wait there while the longer branch
-    computes, so it needs the depth; at depth 2 the fan-out stalls and the join starves."""
+    """The skip FIFO of every join (add, concat) that has one: of the streams it reads, the one
+    whose path back to the fan-out passes strictly fewer kernels than the others. Its words wait
+    there while the longer branch computes, so it needs the depth; at depth 2 the fan-out stalls
+    and the join starves. (Branches of equal length, two convs summed, have no skip FIFO.)"""
     producer = {name: layer for layer in layers for name in layer["outputs"]}
 
     def kernels_to_fork(stream: str) -> int:
@@ -137,7 +138,13 @@ def reconverging_fifos(layers: list[dict]) -> list[str]:
             count, layer = count + 1, producer.get(layer["inputs"][0])
         return count
 
-    return [min(layer["inputs"], key=kernels_to_fork) for layer in layers if len(layer["inputs"]) > 1]
+    skips = []
+    for layer in layers:
+        if len(layer["inputs"]) > 1:
+            lengths = sorted((kernels_to_fork(name), name) for name in layer["inputs"])
+            if lengths[0][0] < lengths[1][0]:
+                skips.append(lengths[0][1])
+    return skips
 
 
 def simulate_layers(layers, streams, frames: int, *, design: str = "accelerator", depths=None,
