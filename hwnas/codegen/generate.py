@@ -20,6 +20,9 @@ _KERNEL_HEADERS = {
     "fmpadding": "fmpadding.hpp",
     "labelselect": "labelselect.hpp",
     "dwc": "dwc.hpp",
+    "duplicate": "duplicate.hpp",
+    "add": "add.hpp",
+    "concat": "concat.hpp",
 }
 
 
@@ -28,12 +31,6 @@ def _weight_c_type(simd: int) -> str:
         if simd <= bits:
             return f"uint{bits}_t"
     raise ValueError(f"no plain integer type holds {simd} bits")
-
-
-def stream_names(count: int) -> list[str]:
-    """Names of the top's ``count`` streams in chain order: the DMA's words in, the layers' streams,
-    the classes out (the simulator reports FIFOs by these names)."""
-    return ["in_words"] + [f"s{i}" for i in range(1, count - 1)] + ["out_classes"]
 
 
 def encode_inputs(images: np.ndarray, datatype_name: str) -> np.ndarray:
@@ -98,13 +95,14 @@ def generate(
     from hwnas.sim import sized_depths
 
     layers, streams = read_layers(model)
-    names = stream_names(len(streams))
     depths = sized_depths(layers, streams)
-    streams = [dict(s, depth=depths.get(name, s["depth"])) for name, s in zip(names, streams)]
-    for i, layer in enumerate(layers):
-        layer["in_stream"], layer["out_stream"] = names[i], names[i + 1]
+    streams = [dict(s, depth=depths.get(s["name"], s["depth"])) for s in streams]
+    widths = {s["name"]: s["width"] for s in streams}
+    for layer in layers:
+        layer["ports"] = [dict(param=f"in{k}", width=widths[name]) for k, name in enumerate(layer["inputs"])]
+        layer["ports"] += [dict(param=f"out{k}", width=widths[name]) for k, name in enumerate(layer["outputs"])]
         layer["has_params"] = layer["kind"] in ("mvau", "thresholding")
-    inner_streams = [dict(name=names[i], **streams[i]) for i in range(1, len(streams) - 1)]
+    inner_streams = streams[1:-1]
 
     interface = stream_interface(model, streams)
     in_dt = model.get_tensor_datatype(model.graph.input[0].name)

@@ -2,7 +2,9 @@
 
 Each supported node kind has one function here (FINN attributes -> template arguments and
 parameter tables); the C++ they feed lives in hls_templates/glue/*.j2 and hls_templates/kernels/.
-StreamingFIFO nodes become the depth of the stream they sit on.
+The graph may branch (DuplicateStreams fans a stream out, ElementwiseAdd and StreamingConcat join
+streams): every tensor between two kernels becomes one named stream, and StreamingFIFO nodes
+become the depth of the stream they sit on.
 """
 
 from __future__ import annotations
@@ -102,7 +104,8 @@ def _thresholding(model, node, inst) -> dict:
     out_bits = _elem(inst.get_output_datatype())[0]
     return dict(
         kind="thresholding", channels=channels, pe=pe, vectors=_vectors(inst), in_bits=in_bits,
-        in_signed=in_signed, steps=table.shape[2], out_bits=out_bits, bias=int(inst.get_nodeattr("ActVal")),
+        in_signed=in_signed, steps=table.shape[2], out_bits=out_bits,
+        bias=0 if inst.get_output_datatype() == DataType["BIPOLAR"] else int(inst.get_nodeattr("ActVal")),
         thresholds=table.tolist(), thr_bits=signed_bits(lo, hi + 1), in_width=pe * in_bits, out_width=pe * out_bits,
         out_words=_vectors(inst) * (channels // pe),
     )
@@ -176,6 +179,60 @@ def _dwc(model, node, inst) -> dict:
     return width_converter(in_width, out_width, total_bits // in_width)
 
 
+def _duplicate(model, node, inst) -> dict:
+    pe, channels = inst.get_nodeattr("PE"), inst.get_nodeattr("NumChannels")
+    outputs = inst.get_nodeattr("NumOutputStreams")
+    width = pe * _elem(inst.get_input_datatype())[0]
+    return dict(
+        kind="duplicate", branches=outputs, in_width=width, out_width=width,
+        out_words=_vectors(inst) * (channels // pe),
+    )
+
+
+def _add(model, node, inst) -> dict:
+    from qonnx.core.datatype import DataType
+
+    if inst.get_nodeattr("lhs_style") != "input" or inst.get_nodeattr("rhs_style") != "input":
+        raise UserError(f"{node.name}: the generated design adds two streams, not a constant")
+    if list(inst.get_nodeattr("lhs_shape")) != list(inst.get_nodeattr("rhs_shape")):
+        raise UserError(f"{node.name}: the generated design adds streams of one shape (no broadcasting)")
+    types = [inst.get_input_datatype(0), inst.get_input_datatype(1)]
+    if DataType["BIPOLAR"] in types:
+        # a bipolar stream carries 0/1 codes for -1/+1: hwnas requantises it onto the grid first
+        raise UserError(f"{node.name}: adding a bipolar stream is not supported; threshold it onto an integer grid")
+    (lhs_bits, lhs_signed), (rhs_bits, rhs_signed) = (_elem(t) for t in types)
+    out_bits = _elem(inst.get_output_datatype())[0]
+    pe = inst.get_nodeattr("PE")
+    *vectors, channels = inst.get_nodeattr("out_shape")
+    words = int(np.prod(vectors)) * channels // pe
+    return dict(
+        kind="add", pe=pe, words=words, lhs_bits=lhs_bits, lhs_signed=lhs_signed, rhs_bits=rhs_bits,
+        rhs_signed=rhs_signed, out_bits=out_bits, in_widths=[pe * lhs_bits, pe * rhs_bits], in_width=pe * lhs_bits,
+        out_width=pe * out_bits, out_words=words,
+    )
+
+
+def _concat(model, node, inst) -> dict:
+    from qonnx.core.datatype import DataType
+
+    channels = list(inst.get_nodeattr("ChannelsPerStream"))
+    if len(channels) not in (2, 3):
+        raise UserError(f"{node.name}: the generated design concatenates 2 or 3 streams, not {len(channels)}")
+    simd = inst.get_nodeattr("SIMD")
+    types = [inst.get_input_datatype(i) for i in range(len(channels))]
+    out_type = inst.get_output_datatype()
+    if DataType["BIPOLAR"] in types and any(t != DataType["BIPOLAR"] for t in types + [out_type]):
+        raise UserError(f"{node.name}: concatenating a bipolar stream with integers is not supported")
+    ins = [dict(channels=c, bits=_elem(t)[0], signed=_elem(t)[1]) for c, t in zip(channels, types)]
+    out_bits = _elem(out_type)[0]
+    vectors = _vectors(inst)
+    return dict(
+        kind="concat", simd=simd, vectors=vectors, ins=ins, out_bits=out_bits,
+        in_widths=[simd * i["bits"] for i in ins], in_width=simd * ins[0]["bits"], out_width=simd * out_bits,
+        out_words=vectors * sum(channels) // simd,
+    )
+
+
 def width_converter(in_width: int, out_width: int, in_words: int) -> dict:
     return dict(
         kind="dwc", in_width=in_width, out_width=out_width, in_words=in_words,
@@ -191,20 +248,47 @@ _KINDS = {
     "FMPadding": _fmpadding,
     "LabelSelect": _labelselect,
     "StreamingDataWidthConverter": _dwc,
+    "DuplicateStreams": _duplicate,
+    "ElementwiseAdd": _add,
+    "StreamingConcat": _concat,
 }
 
 
-def _append(layers: list[dict], streams: list[dict], layer: dict, kind: str) -> None:
-    layer["name"] = f"layer{len(layers)}_{kind.lower()}"
-    layers.append(layer)
-    streams.append(dict(width=layer["out_width"], depth=2))
+IN_STREAM, OUT_STREAM = "in_words", "out_classes"
+
+
+def in_widths(layer: dict) -> list[int]:
+    """The width of each input port of a kernel call (one port unless it joins streams)."""
+    return layer.get("in_widths", [layer["in_width"]])
+
+
+class _Streams:
+    """The named streams of the top as the graph walk creates them: the DMA's words in first,
+    then each kernel output in graph order, s1, s2, ...; the class stream is out_classes."""
+
+    def __init__(self):
+        self.streams: list[dict] = []
+        self.by_tensor: dict[str, str] = {}
+        self.readers: dict[str, str] = {}
+
+    def new(self, name: str, width: int, words: int) -> str:
+        self.streams.append(dict(name=name, width=width, depth=2, words=words))
+        return name
+
+    def get(self, name: str) -> dict:
+        return next(s for s in self.streams if s["name"] == name)
+
+
+def _dynamic_inputs(model, node) -> list[str]:
+    return [t for t in node.input if t and model.get_initializer(t) is None]
 
 
 def read_layers(model) -> tuple[list[dict], list[dict]]:
-    """The kernel calls of a linear dataflow graph in order, and the streams between them.
+    """The kernel calls of a dataflow graph in graph (topological) order, and the streams between them.
 
-    Returns (layers, streams): layer i reads streams[i] and writes streams[i + 1]; each stream has
-    its width in bits and FIFO depth.
+    Returns (layers, streams): layer["inputs"] and layer["outputs"] name the streams it reads and
+    writes, one per port; each stream is a dict of its name, width in bits, FIFO depth and words
+    per frame, streams[0] the input words (in_words), streams[-1] the classes (out_classes).
     """
     from qonnx.custom_op.registry import getCustomOp
 
@@ -217,32 +301,66 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
     if len(graph.input) != 1 or len(graph.output) != 1:
         raise UserError("the dataflow graph must have one input and one output stream")
     layers: list[dict] = []
-    streams: list[dict] = []
-    tensor = graph.input[0].name
-    pending_depth = 2  # FIFO depth for the stream into the next kernel
+    streams = _Streams()
+    pending_depth: dict[str, int] = {}  # FIFO depth asked for on a stream by StreamingFIFO nodes
+    first_input = graph.input[0].name
     for node in graph.node:
-        if node.input[0] != tensor:
-            raise UserError(f"{node.name} does not continue a linear chain; branching graphs are not supported")
         inst = getCustomOp(node)
         kind = base_op_type(node.op_type)
+        tensors = _dynamic_inputs(model, node)
+        for tensor in tensors:
+            if tensor not in streams.by_tensor and tensor != first_input:
+                raise UserError(f"{node.name} reads {tensor}, which no earlier node writes")
         if kind == "StreamingFIFO":
-            pending_depth = max(pending_depth, int(inst.get_nodeattr("depth")))
-        elif kind in _KINDS:
-            layer = _KINDS[kind](model, node, inst)
-            layer["node"] = node.name
-            if not streams:
-                streams.append(dict(width=layer["in_width"], depth=2))
-            elif streams[-1]["width"] != layer["in_width"]:
-                # widths differ and the graph has no converter here: add one, as FINN's InsertDWC would
-                converter = width_converter(streams[-1]["width"], layer["in_width"], layers[-1]["out_words"])
-                converter["node"] = f"(width converter before {node.name})"
-                _append(layers, streams, converter, "StreamingDataWidthConverter")
-            streams[-1]["depth"] = max(streams[-1]["depth"], pending_depth)
-            pending_depth = 2
-            _append(layers, streams, layer, kind)
-        else:
+            name = streams.by_tensor.get(tensors[0])
+            pending_depth[tensors[0]] = max(pending_depth.get(tensors[0], 2), int(inst.get_nodeattr("depth")))
+            streams.by_tensor[node.output[0]] = name
+            pending_depth[node.output[0]] = pending_depth[tensors[0]]
+            continue
+        if kind not in _KINDS:
             raise UserError(f"no HLS template for {node.op_type} (node {node.name})")
-        tensor = node.output[0]
+        layer = _KINDS[kind](model, node, inst)
+        layer["node"] = node.name
+        inputs = []
+        for tensor, width in zip(tensors, in_widths(layer), strict=True):
+            if tensor == first_input and not streams.streams:
+                streams.new(IN_STREAM, width, 0)
+            name = streams.by_tensor.get(tensor, IN_STREAM)
+            stream = streams.get(name)
+            stream["depth"] = max(stream["depth"], pending_depth.get(tensor, 2))
+            if name in streams.readers:
+                raise UserError(f"{node.name} and {streams.readers[name]} both read {tensor}; fan-out needs DuplicateStreams")
+            streams.readers[name] = node.name
+            if stream["width"] != width:
+                # widths differ and the graph has no converter here: add one, as FINN's InsertDWC would
+                converter = width_converter(stream["width"], width, stream["words"])
+                converter["node"] = f"(width converter before {node.name})"
+                name = _append(layers, streams, converter, "StreamingDataWidthConverter", [name])[0]
+                streams.readers[name] = node.name
+            inputs.append(name)
+        outputs = _append(layers, streams, layer, kind, inputs)
+        for tensor, name in zip(node.output, outputs, strict=True):
+            streams.by_tensor[tensor] = name
     if not layers or layers[-1]["kind"] != "labelselect":
         raise UserError("the dataflow graph must end in LabelSelect (top-1 class) for the generated design")
-    return layers, streams
+    if streams.by_tensor.get(graph.output[0].name) != layers[-1]["outputs"][0]:
+        raise UserError("the dataflow graph's output must be its LabelSelect's")
+    unread = [s["name"] for s in streams.streams[:-1] if s["name"] not in streams.readers]
+    if unread:
+        raise UserError(f"streams {', '.join(unread)} have no reader in the dataflow graph")
+    streams.streams[-1]["name"] = OUT_STREAM
+    layers[-1]["outputs"] = [OUT_STREAM]
+    return layers, streams.streams
+
+
+def _append(layers: list[dict], streams: _Streams, layer: dict, kind: str, inputs: list[str]) -> list[str]:
+    """Add a kernel call reading ``inputs``; returns the names of the streams it writes."""
+    layer["name"] = f"layer{len(layers)}_{kind.lower()}"
+    layer["inputs"] = inputs
+    count = layer.get("branches", 1)
+    first = len(streams.streams)
+    layer["outputs"] = [
+        streams.new(f"s{first + k}", layer["out_width"], layer["out_words"]) for k in range(count)
+    ]
+    layers.append(layer)
+    return layer["outputs"]

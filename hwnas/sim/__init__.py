@@ -6,6 +6,7 @@ from hwnas.sim.network import (
     NodeReport,
     SimulationResult,
     cost_model_cycles,
+    reconverging_fifos,
     simulate,
     simulate_layers,
     sized_depths,
@@ -13,4 +14,4 @@ from hwnas.sim.network import (
 
 __all__ = [
     "FifoReport",
-    "cost_model_cycles", "NodeReport", "SimulationResult", "simulate", "simulate_layers", "sized_depths"]
+    "cost_model_cycles", "NodeReport", "reconverging_fifos", "SimulationResult", "simulate", "simulate_layers", "sized_depths"]

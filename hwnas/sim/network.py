@@ -95,35 +95,56 @@ class SimulationResult:
 
 
 def accelerator_graph(layers: list[dict], streams: list[dict], *, depths: dict[str, int | None] | None = None):
-    """(nodes, streams) of the generated top: read_input -> layers -> write_output, with the stream
-    names hwnas.codegen.generate gives them. ``depths`` overrides stream depths by name."""
-    from hwnas.codegen.generate import stream_names
-
-    names = stream_names(len(streams))
+    """(nodes, streams) of the generated top: read_input -> the layers, forking and joining on
+    their named streams -> write_output, with the stream names and depths hwnas.codegen.generate
+    gives them. ``depths`` overrides stream depths by name."""
+    first, last = streams[0]["name"], streams[-1]["name"]
     kernels = [schedule(layer) for layer in layers]
-    nodes = [SimNode(SOURCE, "source", stream_source(len(kernels[0].reads[0])), (), (names[0],))]
-    for i, (layer, kernel) in enumerate(zip(layers, kernels)):
-        nodes.append(SimNode(layer["name"], layer["kind"], kernel, (names[i],), (names[i + 1],)))
-    nodes.append(SimNode(SINK, "sink", stream_sink(len(kernels[-1].writes[0])), (names[-1],), ()))
+    words_in = next(len(k.reads[layer["inputs"].index(first)]) for layer, k in zip(layers, kernels) if first in layer["inputs"])
+    nodes = [SimNode(SOURCE, "source", stream_source(words_in), (), (first,))]
+    for layer, kernel in zip(layers, kernels):
+        nodes.append(SimNode(layer["name"], layer["kind"], kernel, tuple(layer["inputs"]), tuple(layer["outputs"])))
+    nodes.append(SimNode(SINK, "sink", stream_sink(len(kernels[-1].writes[0])), (last,), ()))
     sim_streams = {}
-    for i, name in enumerate(names):
-        depth = streams[i]["depth"] if 0 < i < len(names) - 1 else DEFAULT_DEPTH
+    for stream in streams:
+        name = stream["name"]
+        depth = DEFAULT_DEPTH if name in (first, last) else stream["depth"]
         if depths and name in depths:
             depth = depths[name]
-        sim_streams[name] = SimStream(name, depth, streams[i]["width"])
+        sim_streams[name] = SimStream(name, depth, stream["width"])
     return nodes, sim_streams
 
 
 def sized_depths(layers: list[dict], streams: list[dict]) -> dict[str, int]:
     """The depth of every stream between kernels for the generated top: what the graph already
     asks for (FINN's StreamingFIFO nodes), or what simulation finds it needs, whichever is more."""
-    from hwnas.codegen.generate import stream_names
     from hwnas.sim.sizing import size_fifos
 
     nodes, sim_streams = accelerator_graph(layers, streams)
     needed = size_fifos(nodes, sim_streams)
-    names = stream_names(len(streams))
-    return {names[i]: max(streams[i]["depth"], needed[names[i]]) for i in range(1, len(streams) - 1)}
+    return {s["name"]: max(s["depth"], needed[s["name"]]) for s in streams[1:-1]}
+
+
+def reconverging_fifos(layers: list[dict]) -> list[str]:
+    """The skip FIFO of every join (add, concat) that has one: of the streams it reads, the one
+    whose path back to the fan-out passes strictly fewer kernels than the others. Its words wait
+    there while the longer branch computes, so it needs the depth; at depth 2 the fan-out stalls
+    and the join starves. (Branches of equal length, two convs summed, have no skip FIFO.)"""
+    producer = {name: layer for layer in layers for name in layer["outputs"]}
+
+    def kernels_to_fork(stream: str) -> int:
+        count, layer = 0, producer.get(stream)
+        while layer is not None and len(layer["outputs"]) == 1 and len(layer["inputs"]) == 1:
+            count, layer = count + 1, producer.get(layer["inputs"][0])
+        return count
+
+    skips = []
+    for layer in layers:
+        if len(layer["inputs"]) > 1:
+            lengths = sorted((kernels_to_fork(name), name) for name in layer["inputs"])
+            if lengths[0][0] < lengths[1][0]:
+                skips.append(lengths[0][1])
+    return skips
 
 
 def simulate_layers(layers, streams, frames: int, *, design: str = "accelerator", depths=None,

@@ -151,6 +151,28 @@ def _dwc_schedule(in_width: int, out_width: int, in_words: int) -> Schedule:
     return _frozen(i, [reads], [writes])
 
 
+def _duplicate(layer: dict) -> Schedule:
+    """hwnas::duplicate: each iteration reads a word and writes it to every branch."""
+    i = np.arange(layer["out_words"])
+    return _frozen(len(i), [i], [i] * layer["branches"])
+
+
+def _add(layer: dict) -> Schedule:
+    """hwnas::elementwise_add: each iteration reads a word of both inputs and writes their sum."""
+    i = np.arange(layer["words"])
+    return _frozen(len(i), [i, i], [i])
+
+
+def _concat(layer: dict) -> Schedule:
+    """hwnas::concat: per pixel, input 0's channel folds, then input 1's (then 2's), one word an
+    iteration, each written in the iteration it is read."""
+    folds = [port["channels"] // layer["simd"] for port in layer["ins"]]
+    i = np.arange(layer["vectors"] * sum(folds))
+    fold = i % sum(folds)
+    bounds = np.cumsum([0] + folds)
+    return _frozen(len(i), [i[(fold >= lo) & (fold < hi)] for lo, hi in zip(bounds[:-1], bounds[1:])], [i])
+
+
 def stream_source(words: int) -> Schedule:
     """The top's read_input: one DMA word into the first stream per iteration."""
     i = np.arange(words)
@@ -171,6 +193,9 @@ SCHEDULES = {
     "labelselect": _labelselect,
     "swg": _swg,
     "dwc": _dwc,
+    "duplicate": _duplicate,
+    "add": _add,
+    "concat": _concat,
 }
 
 

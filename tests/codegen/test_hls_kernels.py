@@ -240,3 +240,86 @@ def test_width_converter_keeps_element_order(runner, in_w, out_w, in_words):
     tokens = [2] + hex_tokens(pack_words(elements.reshape(-1, in_w // 2), 2))
     got = runner.run("dwc", dict(IN_W=in_w, OUT_W=out_w, IN_WORDS=in_words), tokens)
     np.testing.assert_array_equal(unpack_words(got, out_w // 2, 2, signed=False).reshape(elements.shape), elements)
+
+
+# ---------------------------------------------------------------- Branches: fan-out, add, concat
+
+
+def test_duplicate_writes_every_word_to_every_branch(runner):
+    words = [(7 * i + 3) % 64 for i in range(10)]
+    got = runner.run("duplicate", dict(W=6, WORDS=5), [2] + hex_tokens(words))
+    first, second = words[:5], words[5:]
+    assert got == first * 3 + second * 3
+
+
+ADD_CASES = [
+    # (pe, lhs type, rhs type): FINN's out_dtype is the smallest type holding the sum
+    pytest.param(1, "INT2", "INT2", id="int2-pe1"),
+    pytest.param(4, "INT4", "INT4", id="int4-pe4"),
+    pytest.param(3, "INT3", "UINT2", id="int3-uint2-pe3"),
+    pytest.param(2, "UINT1", "INT5", id="binary-int5-pe2"),
+]
+
+
+@pytest.mark.parametrize("pe,lhs_type,rhs_type", ADD_CASES)
+def test_elementwise_add_matches_finn(runner, pe, lhs_type, rhs_type):
+    from qonnx.core.datatype import DataType
+
+    rng = np.random.default_rng(pe)
+    vecs, channels, frames = 5, 12, 2
+    lhs_dt, rhs_dt = DataType[lhs_type], DataType[rhs_type]
+    lhs = rng.integers(lhs_dt.min(), lhs_dt.max() + 1, size=(frames, vecs, channels))
+    rhs = rng.integers(rhs_dt.min(), rhs_dt.max() + 1, size=(frames, vecs, channels))
+    lo, hi = lhs_dt.min() + rhs_dt.min(), lhs_dt.max() + rhs_dt.max()
+    out_dt = DataType.get_smallest_possible(lo) if abs(lo) > hi else DataType.get_smallest_possible(-hi - 1)
+    shape = [1, vecs, channels]
+    attrs = dict(lhs_dtype=lhs_type, rhs_dtype=rhs_type, out_dtype=out_dt.name, lhs_shape=shape, rhs_shape=shape,
+                 out_shape=shape, PE=pe)
+    expected = np.array([finn_execute("ElementwiseAdd", attrs, {"lhs": a[None], "rhs": b[None]}, tuple(shape))[0]
+                         for a, b in zip(lhs, rhs)])
+    words = vecs * channels // pe
+    tokens = [frames]
+    for a, b in zip(lhs, rhs):
+        tokens += hex_tokens(pack_words(a.reshape(-1, pe), lhs_dt.bitwidth()))
+        tokens += hex_tokens(pack_words(b.reshape(-1, pe), rhs_dt.bitwidth()))
+    defines = dict(PE=pe, WORDS=words, LHS_BITS=lhs_dt.bitwidth(), LHS_SIGNED=int(lhs_dt.signed()),
+                   RHS_BITS=rhs_dt.bitwidth(), RHS_SIGNED=int(rhs_dt.signed()), OUT_BITS=out_dt.bitwidth())
+    got = unpack_words(runner.run("add", defines, tokens), pe, out_dt.bitwidth(), signed=True)
+    np.testing.assert_array_equal(got.reshape(expected.shape), expected)
+    assert (expected < 0).any() or not (lhs_dt.signed() or rhs_dt.signed())
+
+
+CONCAT_CASES = [
+    # (simd, [(channels, type), ...]): FINN widens every input to one output type
+    pytest.param(1, [(4, "UINT1"), (2, "UINT1")], id="binary-simd1"),
+    pytest.param(2, [(4, "INT4"), (6, "UINT1")], id="int4-binary-simd2"),
+    pytest.param(2, [(2, "INT2"), (4, "UINT1"), (2, "INT3")], id="three-inputs-simd2"),
+]
+
+
+@pytest.mark.parametrize("simd,ins", CONCAT_CASES)
+def test_concat_matches_finn(runner, simd, ins):
+    from onnx import helper
+    from qonnx.core.datatype import DataType
+    from qonnx.custom_op.registry import getCustomOp
+
+    rng = np.random.default_rng(len(ins) * simd)
+    vecs, frames = 5, 2
+    attrs = dict(SIMD=simd, ChannelsPerStream=[c for c, _ in ins], inputDataTypes=[t for _, t in ins],
+                 numInputVectors=[1, vecs])
+    names = [f"in{k}" for k in range(len(ins))]
+    node = helper.make_node("StreamingConcat", names, ["out"], domain=FINN_DOMAIN, **attrs)
+    out_dt = getCustomOp(node).get_output_datatype()
+    data = [rng.integers(DataType[t].min(), DataType[t].max() + 1, size=(frames, vecs, c)) for c, t in ins]
+    expected = np.array([
+        finn_execute("StreamingConcat", attrs, {n: d[f][None] for n, d in zip(names, data)},
+                     (1, vecs, sum(c for c, _ in ins)))[0] for f in range(frames)])
+    tokens = [frames]
+    for f in range(frames):
+        for (c, t), d in zip(ins, data):
+            tokens += hex_tokens(pack_words(d[f].reshape(-1, simd), DataType[t].bitwidth()))
+    defines = dict(NUM_VECS=vecs, SIMD=simd, OUT_BITS=out_dt.bitwidth(), C2=0, IN2_BITS=1, IN2_SIGNED=0)
+    for k, (c, t) in enumerate(ins):
+        defines.update({f"C{k}": c, f"IN{k}_BITS": DataType[t].bitwidth(), f"IN{k}_SIGNED": int(DataType[t].signed())})
+    got = unpack_words(runner.run("concat", defines, tokens), simd, out_dt.bitwidth(), signed=out_dt.signed())
+    np.testing.assert_array_equal(got.reshape(expected.shape), expected)

@@ -14,8 +14,8 @@
 #include "params/layer7_mvau.h"
 
 // A debug build (-DHWNAS_COUNT_TOKENS, C-simulation only) prints how many words each layer read and
-// wrote: the C-simulation runs the layers one after the other, so the counts of one call are exact
-// (hwnas.sim's token schedules are checked against them).
+// wrote on its first input and output port: the C-simulation runs the layers one after the other, so
+// the counts of one call are exact (hwnas.sim's token schedules are checked against them).
 #ifdef HWNAS_COUNT_TOKENS
 #include <cstdio>
 #define HWNAS_COUNTED(name, in, out, call)                                                          \
@@ -29,28 +29,28 @@
 #endif
 
 // layer0_fmpadding: FINN node FMPadding_0
-static void layer0_fmpadding(hls::stream<ap_uint<16> > &in, hls::stream<ap_uint<16> > &out, unsigned images) {
+static void layer0_fmpadding(hls::stream<ap_uint<16> > &in0, hls::stream<ap_uint<16> > &out0, unsigned images) {
     for (unsigned image = 0; image < images; image++) {
-        hwnas::fm_padding<6, 6, 1, 1, 1, 1, 2, 2, 8>(in, out);
+        hwnas::fm_padding<6, 6, 1, 1, 1, 1, 2, 2, 8>(in0, out0);
     }
 }
 
 // layer1_convolutioninputgenerator: FINN node ConvolutionInputGenerator_1
-static void layer1_convolutioninputgenerator(hls::stream<ap_uint<16> > &in, hls::stream<ap_uint<16> > &out, unsigned images) {
+static void layer1_convolutioninputgenerator(hls::stream<ap_uint<16> > &in0, hls::stream<ap_uint<16> > &out0, unsigned images) {
     for (unsigned image = 0; image < images; image++) {
-        hwnas::sliding_window<2, 8, 8, 6, 6, 3, 3, 1, 1, 1, 1, 2, 8>(in, out);
+        hwnas::sliding_window<2, 8, 8, 6, 6, 3, 3, 1, 1, 1, 1, 2, 8>(in0, out0);
     }
 }
 
 // layer2_streamingdatawidthconverter: FINN node StreamingDataWidthConverter_2
-static void layer2_streamingdatawidthconverter(hls::stream<ap_uint<16> > &in, hls::stream<ap_uint<72> > &out, unsigned images) {
+static void layer2_streamingdatawidthconverter(hls::stream<ap_uint<16> > &in0, hls::stream<ap_uint<72> > &out0, unsigned images) {
     for (unsigned image = 0; image < images; image++) {
-        hwnas::width_convert<16, 72, 324>(in, out);
+        hwnas::width_convert<16, 72, 324>(in0, out0);
     }
 }
 
 // layer3_mvau: FINN node MVAU_3
-static void layer3_mvau(hls::stream<ap_uint<72> > &in, hls::stream<ap_uint<2> > &out, unsigned images) {
+static void layer3_mvau(hls::stream<ap_uint<72> > &in0, hls::stream<ap_uint<2> > &out0, unsigned images) {
 // Weights split per PE so every PE reads its tile in the same cycle (II=1 in hwnas::mvau).
 #pragma HLS ARRAY_PARTITION variable = layer3_mvau_weights complete dim = 1
 #pragma HLS ARRAY_PARTITION variable = layer3_mvau_thresholds complete dim = 1
@@ -58,46 +58,46 @@ static void layer3_mvau(hls::stream<ap_uint<72> > &in, hls::stream<ap_uint<2> > 
     const hwnas::ThresholdActivation<2, 2, 1, layer3_mvau_acc_t, 0> activation(layer3_mvau_thresholds);
     for (unsigned image = 0; image < images; image++) {
         hwnas::mvau<18, 4, 9, 2, 36, 8, false, false, 1, layer3_mvau_acc_t>(
-            in, out, layer3_mvau_weights, activation);
+            in0, out0, layer3_mvau_weights, activation);
     }
 }
 
 // layer4_convolutioninputgenerator: FINN node ConvolutionInputGenerator_4
-static void layer4_convolutioninputgenerator(hls::stream<ap_uint<2> > &in, hls::stream<ap_uint<2> > &out, unsigned images) {
+static void layer4_convolutioninputgenerator(hls::stream<ap_uint<2> > &in0, hls::stream<ap_uint<2> > &out0, unsigned images) {
     for (unsigned image = 0; image < images; image++) {
-        hwnas::sliding_window<4, 6, 6, 3, 3, 2, 2, 2, 2, 1, 1, 2, 1>(in, out);
+        hwnas::sliding_window<4, 6, 6, 3, 3, 2, 2, 2, 2, 1, 1, 2, 1>(in0, out0);
     }
 }
 
 // layer5_pool: FINN node Pool_5
-static void layer5_pool(hls::stream<ap_uint<2> > &in, hls::stream<ap_uint<2> > &out, unsigned images) {
+static void layer5_pool(hls::stream<ap_uint<2> > &in0, hls::stream<ap_uint<2> > &out0, unsigned images) {
     for (unsigned image = 0; image < images; image++) {
-        hwnas::max_pool<4, 2, 4, 9, 1, false>(in, out);
+        hwnas::max_pool<4, 2, 4, 9, 1, false>(in0, out0);
     }
 }
 
 // layer6_streamingdatawidthconverter: FINN node StreamingDataWidthConverter_6
-static void layer6_streamingdatawidthconverter(hls::stream<ap_uint<2> > &in, hls::stream<ap_uint<4> > &out, unsigned images) {
+static void layer6_streamingdatawidthconverter(hls::stream<ap_uint<2> > &in0, hls::stream<ap_uint<4> > &out0, unsigned images) {
     for (unsigned image = 0; image < images; image++) {
-        hwnas::width_convert<2, 4, 18>(in, out);
+        hwnas::width_convert<2, 4, 18>(in0, out0);
     }
 }
 
 // layer7_mvau: FINN node MVAU_7
-static void layer7_mvau(hls::stream<ap_uint<4> > &in, hls::stream<ap_uint<6> > &out, unsigned images) {
+static void layer7_mvau(hls::stream<ap_uint<4> > &in0, hls::stream<ap_uint<6> > &out0, unsigned images) {
 // Weights split per PE so every PE reads its tile in the same cycle (II=1 in hwnas::mvau).
 #pragma HLS ARRAY_PARTITION variable = layer7_mvau_weights complete dim = 1
     const hwnas::NoActivation activation;
     for (unsigned image = 0; image < images; image++) {
         hwnas::mvau<36, 3, 4, 1, 1, 1, false, true, 6, layer7_mvau_acc_t>(
-            in, out, layer7_mvau_weights, activation);
+            in0, out0, layer7_mvau_weights, activation);
     }
 }
 
 // layer8_labelselect: FINN node LabelSelect_8
-static void layer8_labelselect(hls::stream<ap_uint<6> > &in, hls::stream<ap_uint<8> > &out, unsigned images) {
+static void layer8_labelselect(hls::stream<ap_uint<6> > &in0, hls::stream<ap_uint<8> > &out0, unsigned images) {
     for (unsigned image = 0; image < images; image++) {
-        hwnas::label_select<3, 1, 6, false, 8>(in, out);
+        hwnas::label_select<3, 1, 6, false, 8>(in0, out0);
     }
 }
 
