@@ -45,3 +45,19 @@ class HarnessRunner:
 
 def hex_tokens(words) -> list[str]:
     return [hex_word(int(w)) for w in np.asarray(words, dtype=object).ravel()]
+
+
+def counted_tokens(project) -> dict[str, tuple[int, int]]:
+    """Each layer's (stream reads, stream writes) in a generated project's C-sim of its first test
+    vector, from a build with -DHWNAS_COUNT_TOKENS (rebuilt, so an earlier plain build is not reused)."""
+    one_image = (project / "data" / "inputs.txt").read_text().splitlines()[1]
+    (project / "data" / "one.txt").write_text(f"1\n{one_image}\n")
+    subprocess.run(["make", "build/csim", "-B", "CXXFLAGS=-std=c++14 -O1 -w -DHWNAS_COUNT_TOKENS"], cwd=project,
+                   check=True, capture_output=True)
+    ran = subprocess.run(["./build/csim", "data/one.txt", "build/one.txt"], cwd=project, check=True,
+                         capture_output=True, text=True)
+    counted = {}
+    for line in ran.stderr.splitlines():
+        _, layer, reads, writes = line.split()
+        counted[layer] = (int(reads), int(writes))
+    return counted

@@ -73,24 +73,14 @@ def test_branch_schedules_read_and_write_what_the_csim_does(outcomes, spec):
     """The C-sim built with -DHWNAS_COUNT_TOKENS prints each layer's reads and writes on its first
     input and output port for one image; every schedule, fan-out, add and concat included, must
     match, and its other ports move as many words as the streams they sit on carry."""
-    import subprocess
-
     from qonnx.core.modelwrapper import ModelWrapper
 
     from hwnas.codegen.layers import read_layers
     from hwnas.sim.schedules import schedule
+    from tests.codegen.hls_harness import counted_tokens
 
     project = outcomes(spec, "optimiser").project
-    one_image = (project / "data" / "inputs.txt").read_text().splitlines()[1]
-    (project / "data" / "one.txt").write_text(f"1\n{one_image}\n")
-    subprocess.run(["make", "build/csim", "-B", "CXXFLAGS=-std=c++14 -O1 -w -DHWNAS_COUNT_TOKENS"], cwd=project,
-                   check=True, capture_output=True)
-    ran = subprocess.run(["./build/csim", "data/one.txt", "build/one.txt"], cwd=project, check=True,
-                         capture_output=True, text=True)
-    counted = {}
-    for line in ran.stderr.splitlines():
-        _, layer, reads, writes = line.split()
-        counted[layer] = (int(reads), int(writes))
+    counted = counted_tokens(project)
     layers, streams = read_layers(ModelWrapper(str(outcomes(spec, "optimiser").dataflow)))
     words = {s["name"]: s["words"] for s in streams}
     assert {layer["kind"] for layer in layers} >= {"duplicate", "add", "concat"}

@@ -8,7 +8,6 @@ optimiser's, and an 8-bit padded conv whose first sliding window the optimiser m
 
 from __future__ import annotations
 
-import subprocess
 
 import pytest
 
@@ -94,20 +93,12 @@ def test_schedules_read_and_write_what_the_csim_reads_and_writes(networks, name,
     from hwnas.codegen.layers import read_layers
     from hwnas.codegen.project import build_project
     from hwnas.sim.schedules import schedule
+    from tests.codegen.hls_harness import counted_tokens
 
     arch, run = networks[name]
     project = tmp_path / "hls"
     build_project(run / "dataflow.onnx", board=load_board(BOARD), out_dir=project, arch=arch)
-    one_image = (project / "data" / "inputs.txt").read_text().splitlines()[1]
-    (project / "data" / "one.txt").write_text(f"1\n{one_image}\n")
-    subprocess.run(["make", "build/csim", "CXXFLAGS=-std=c++14 -O1 -w -DHWNAS_COUNT_TOKENS"], cwd=project,
-                   check=True, capture_output=True)
-    ran = subprocess.run(["./build/csim", "data/one.txt", "build/one.txt"], cwd=project, check=True,
-                         capture_output=True, text=True)
-    counted = {}
-    for line in ran.stderr.splitlines():
-        _, layer, reads, writes = line.split()
-        counted[layer] = (int(reads), int(writes))
+    counted = counted_tokens(project)
 
     layers, _ = read_layers(ModelWrapper(str(run / "dataflow.onnx")))
     assert list(counted) == [layer["name"] for layer in layers]
