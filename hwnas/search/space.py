@@ -6,9 +6,8 @@ widths of the fully connected head. Flat inputs get an MLP space (depth and widt
 
 Every point is a plain dict of named choices (what Optuna stores), and :meth:`SearchSpace.decode`
 turns it into an :class:`~hwnas.arch.Arch` that ``estimate``, ``lower`` and training accept
-unchanged. Cell-level ideas from BNAS/BATS (multi-branch cells with skip connections and
-concatenation) are not in the space: FINN lowers only straight chains of conv/pool/linear, see
-the README's "Search space" section.
+unchanged. The cell space of BNAS/BARS (multi-branch cells with skips, adds and concatenation) is
+:class:`~hwnas.search.cells.CellSpace`, decoded to graph specs in :mod:`hwnas.search.cells`.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from hwnas.arch.spec import Arch, Conv, FlatInput, ImageInput, Layer, Linear, MaxPool, arch_from_dict
+from hwnas.search.cells import CellSpace, cell_layers, sample_cells
 
 
 class ChoiceSource(Protocol):
@@ -44,7 +44,9 @@ class ExtremeChoices:
         self._largest = largest
 
     def suggest_categorical(self, name: str, choices: list) -> Any:
-        return max(choices) if self._largest else min(choices)
+        if all(isinstance(c, (int, float)) for c in choices):
+            return max(choices) if self._largest else min(choices)
+        return choices[-1] if self._largest else choices[0]  # named choices are listed small to large
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,10 @@ class MlpSpace:
 class SearchSpace:
     """A space over architectures for one input shape and number of classes."""
 
-    def __init__(self, input_spec: ImageInput | FlatInput, classes: int, space: ConvSpace | MlpSpace, *, name: str = "searched"):
-        if isinstance(space, ConvSpace) and not isinstance(input_spec, ImageInput):
-            raise ValueError("a conv space needs an image input")
+    def __init__(self, input_spec: ImageInput | FlatInput, classes: int, space: ConvSpace | MlpSpace | CellSpace, *,
+                 name: str = "searched"):
+        if isinstance(space, (ConvSpace, CellSpace)) and not isinstance(input_spec, ImageInput):
+            raise ValueError(f"a {type(space).__name__} needs an image input")
         self.input = input_spec
         self.classes = classes
         self.space = space
@@ -84,6 +87,8 @@ class SearchSpace:
         """Draw one point: a dict of named choices. Choices that cannot matter are not drawn."""
         if isinstance(self.space, MlpSpace):
             return self._sample_mlp(source)
+        if isinstance(self.space, CellSpace):
+            return sample_cells(self.space, source, min(self.input.height, self.input.width))
         return self._sample_conv(source)
 
     def _sample_mlp(self, source: ChoiceSource) -> dict[str, Any]:
@@ -131,6 +136,8 @@ class SearchSpace:
         return point
 
     def decode(self, point: dict[str, Any]) -> Arch:
+        if isinstance(self.space, CellSpace):
+            return self._decode_cells(point)
         layers: list[Layer] = []
         if isinstance(self.space, MlpSpace):
             layers += [Linear(point[f"fc{i}_width"]) for i in range(point["depth"])]
@@ -147,6 +154,16 @@ class SearchSpace:
             inp = FlatInput(inp.features, point["input_bits"])
         arch = Arch(self.name, inp, self.classes, tuple(layers))
         return arch_from_dict(arch.to_dict(), source=f"search point {point}")
+
+    def _decode_cells(self, point: dict[str, Any]) -> Arch:
+        inp = self.input
+        raw = {
+            "name": self.name,
+            "input": {"channels": inp.channels, "height": inp.height, "width": inp.width, "bits": self.space.input_bits},
+            "classes": self.classes,
+            "layers": cell_layers(point, self.space, inp.channels) + [{"linear": {"out": self.classes}}],
+        }
+        return arch_from_dict(raw, source=f"search point {point}")
 
     def largest(self) -> Arch:
         return self.decode(self.sample(ExtremeChoices(largest=True)))
