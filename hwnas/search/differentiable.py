@@ -32,7 +32,7 @@ import numpy as np
 from hwnas.arch.spec import ImageInput, save_arch
 from hwnas.errors import UserError
 from hwnas.logs import logging_to_file
-from hwnas.search.cells import CELL_TYPES, CellSpace
+from hwnas.search.cells import CellSpace, genotype_of
 from hwnas.search.darts_derive import uniform_cells
 from hwnas.search.space import SearchSpace
 from hwnas.search.study import judge
@@ -193,8 +193,7 @@ def _derived_point(space: SearchSpace, macro: dict, weights: dict[str, np.ndarra
 
 
 def _genotype(point: dict, space: CellSpace) -> dict:
-    return {t: [[[point[f"{t}_n{i}_e{e}_op"], point[f"{t}_n{i}_e{e}_in"]] for e in range(2)] for i in range(space.nodes)]
-            for t in CELL_TYPES if f"{t}_n0_e0_op" in point}
+    return {t: [[[edge.op, edge.source] for edge in node] for node in nodes] for t, nodes in genotype_of(point, space).items()}
 
 
 def _genotype_line(genotype: dict) -> str:
