@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     darts.add_argument("--stage-widths", metavar="W,W", help="the cell network's width per stage (default: the largest of "
                        "the budget's choices that fits the board at --fps)")
     darts.add_argument("--stage-cells", metavar="N,N", help="cells per stage (default: 1 each)")
-    darts.add_argument("--max-skips", type=int, default=1,
+    darts.add_argument("--max-skips", type=int, default=None,
                        help="at most this many skips per derived cell (BARS; default 1, -1: no cap)")
     darts.add_argument("--no-temperature-schedule", action="store_true",
                        help="keep the op softmax at temperature 1 instead of annealing it (BATS)")
@@ -126,10 +126,12 @@ def _darts_options(args: argparse.Namespace):
             raise UserError(f"{flag} takes positive numbers, got {text!r}")
         return values
 
-    if args.max_skips < -1:
-        raise UserError(f"--max-skips must be -1 (no cap) or at least 0, got {args.max_skips}")
+    skips = {}
+    if args.max_skips is not None:
+        if args.max_skips < -1:
+            raise UserError(f"--max-skips must be -1 (no cap) or at least 0, got {args.max_skips}")
+        skips["max_skips"] = None if args.max_skips == -1 else args.max_skips
     return DartsOptions(
         stage_widths=numbers(args.stage_widths, "--stage-widths"), stage_cells=numbers(args.stage_cells, "--stage-cells"),
-        max_skips=None if args.max_skips == -1 else args.max_skips, anneal_temperature=not args.no_temperature_schedule,
-        diversity=not args.no_diversity,
+        anneal_temperature=not args.no_temperature_schedule, diversity=not args.no_diversity, **skips,
     )
