@@ -30,6 +30,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--space", default="auto", choices=("auto", "mlp", "conv"),
         help="architectures to search: mlp, conv, or auto (default: mlp for single-channel images, conv otherwise)",
     )
+    parser.add_argument(
+        "--strategy", default="evolution", choices=("evolution", "differentiable"),
+        help="evolution (default: weight-sharing supernet and NSGA-II) or differentiable (DARTS over the cell space "
+        "with a hardware cost term, the derived network trained from scratch)",
+    )
+    darts = parser.add_argument_group("differentiable strategy")
+    darts.add_argument("--stage-widths", metavar="W,W", help="the cell network's width per stage (default: the largest of "
+                       "the budget's choices that fits the board at --fps)")
+    darts.add_argument("--stage-cells", metavar="N,N", help="cells per stage (default: 1 each)")
+    darts.add_argument("--max-skips", type=int, default=None,
+                       help="at most this many skips per derived cell (BARS; default 1, -1: no cap)")
+    darts.add_argument("--no-temperature-schedule", action="store_true",
+                       help="keep the op softmax at temperature 1 instead of annealing it (BATS)")
+    darts.add_argument("--no-diversity", action="store_true",
+                       help="no early entropy reward on the op weights (BNAS's diversity)")
     parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/search-<dataset>-<board>-<fps>)")
     parser.add_argument("--clock-mhz", type=float, default=None, help="override the board's default clock")
     parser.add_argument("--seed", type=int, default=0, help="seed for data subsets, supernet, sampler and training (default: 0)")
@@ -70,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         dataset=args.dataset, board=board, fps=args.fps, budget=get_budget(args.budget), out_dir=out,
         cache_dir=cache, seed=args.seed, space=args.space, device=args.device, threads=args.threads, data_dir=args.data_dir,
         progress=not args.no_progress, resize=resize_arg(args.resize), storage=args.storage, artifacts=args.artifacts,
+        strategy=args.strategy, differentiable=_darts_options(args) if args.strategy == "differentiable" else None,
     )
     outcome = search(settings)
     best = outcome.best
@@ -93,3 +109,29 @@ def run(args: argparse.Namespace) -> int:
         print(f"within {ref.arch.name}'s {ref.lut:,} LUT: {found.arch.name} test accuracy {found.test_accuracy:.2%}, "
               f"{found.lut:,} LUT, {found.bram18} BRAM18 (reference {ref.test_accuracy:.2%})")
     return 0
+
+
+def _darts_options(args: argparse.Namespace):
+    from hwnas.errors import UserError
+    from hwnas.search.differentiable import DartsOptions
+
+    def numbers(text: str | None, flag: str) -> tuple[int, ...] | None:
+        if text is None:
+            return None
+        try:
+            values = tuple(int(v) for v in text.split(","))
+        except ValueError:
+            raise UserError(f"{flag} takes comma-separated whole numbers, got {text!r}") from None
+        if not values or min(values) < 1:
+            raise UserError(f"{flag} takes positive numbers, got {text!r}")
+        return values
+
+    skips = {}
+    if args.max_skips is not None:
+        if args.max_skips < -1:
+            raise UserError(f"--max-skips must be -1 (no cap) or at least 0, got {args.max_skips}")
+        skips["max_skips"] = None if args.max_skips == -1 else args.max_skips
+    return DartsOptions(
+        stage_widths=numbers(args.stage_widths, "--stage-widths"), stage_cells=numbers(args.stage_cells, "--stage-cells"),
+        anneal_temperature=not args.no_temperature_schedule, diversity=not args.no_diversity, **skips,
+    )

@@ -55,6 +55,8 @@ class SearchSettings:
     artifacts: Any = None  # an optuna.artifacts store or a folder for one; None: out_dir/artifacts
     heartbeat_s: int = 10  # a worker's task or trial is failed after grace_s without a heartbeat
     grace_s: int = 30
+    strategy: str = "evolution"  # or "differentiable" (hwnas.search.differentiable)
+    differentiable: Any = None  # its DartsOptions; None: the defaults
 
     def storage_url(self) -> str:
         return self.storage or f"sqlite:///{self.out_dir / 'study.db'}"
@@ -79,6 +81,7 @@ class SearchSettings:
         return {
             "dataset": self.dataset_name(), "board": self.board.name, "clock_mhz": self.board.clock_mhz, "fps": self.fps,
             "budget": self.budget.name, "seed": self.seed, "space": self.space,
+            **({"strategy": self.strategy} if self.strategy != "evolution" else {}),
         }
 
 
@@ -157,7 +160,22 @@ def _open_dataset(settings: SearchSettings):
     return None, info.image_shape or (1, 16, 16), info.classes or 4, {}
 
 
+def search_split(dataset: Dataset, budget: Budget, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The search's seeded (training, validation) indices into the training split; a small dataset
+    of the user's keeps four fifths of its training images for training."""
+    order = np.random.default_rng(seed).permutation(len(dataset.train))
+    validation = min(budget.validation, len(dataset.train) // 5)
+    train_index = order[validation:]
+    if budget.train_subset is not None:
+        train_index = train_index[: budget.train_subset]
+    return train_index, order[:validation]
+
+
 def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> SearchOutcome:
+    if settings.strategy == "differentiable":
+        from hwnas.search.differentiable import differentiable_search
+
+        return differentiable_search(settings, log=log)
     import torch
 
     from hwnas.data import Locations, load_dataset
@@ -192,14 +210,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         dataset = load_dataset(settings.dataset, space.largest(), locations=locations, seed=settings.seed,
                                progress=settings.progress)
     log(dataset.summary())
-    rng = np.random.default_rng(settings.seed)
-    order = rng.permutation(len(dataset.train))
-    # a small dataset of the user's keeps four fifths of its training images for training
-    validation = min(budget.validation, len(dataset.train) // 5)
-    val_index = order[:validation]
-    train_index = order[validation:]
-    if budget.train_subset is not None:
-        train_index = train_index[: budget.train_subset]
+    train_index, val_index = search_split(dataset, budget, settings.seed)
     pixels = lambda idx: dataset.train.images[idx].astype(np.float32).reshape(len(idx), *space.input.shape)
     train_x, train_y = pixels(train_index), dataset.train.labels[train_index]
     val_x, val_y = pixels(val_index), dataset.train.labels[val_index]
