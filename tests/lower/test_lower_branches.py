@@ -83,3 +83,24 @@ def test_branching_example(path, board, tmp_path):
 
     torch.manual_seed(0)
     lower_and_compare(load_arch(path), board, tmp_path, speed_up=16)
+
+
+def test_a_linear_reading_a_concat_lowers(tmp_path):
+    """The cell space's networks end in a cell's concat read by the classifier: FINN's flatten
+    removal must see the concat as the hardware node it becomes."""
+    import torch
+
+    from hwnas.arch.spec import arch_from_dict
+
+    torch.manual_seed(0)
+    arch = arch_from_dict({
+        "name": "concat-head", "input": {"channels": 1, "height": 8, "width": 8, "bits": 8}, "classes": 4,
+        "layers": [
+            {"conv": {"out": 8, "kernel": 3, "padding": 1}, "name": "stem"},
+            {"conv": {"out": 8, "kernel": 3, "padding": 1}, "name": "a", "inputs": ["stem"]},
+            {"add": {}, "name": "sum", "inputs": ["a", "stem"]},
+            {"concat": {}, "name": "cell", "inputs": ["sum", "stem"]},
+            {"linear": {"out": 4}},
+        ],
+    })
+    lower_and_compare(arch, "pynq-z2", tmp_path, speed_up=8)
