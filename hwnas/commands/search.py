@@ -27,8 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "training), full (for a GPU); the report states what each did",
     )
     parser.add_argument(
-        "--space", default="auto", choices=("auto", "mlp", "conv"),
-        help="architectures to search: mlp, conv, or auto (default: mlp for single-channel images, conv otherwise)",
+        "--space", default="auto", choices=("auto", "mlp", "conv", "cell"),
+        help="architectures to search: mlp, conv (chains of convs), cell (BNAS/BARS cells: adds, skips, concats), "
+        "or auto (default: mlp for single-channel images, conv otherwise)",
     )
     parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/search-<dataset>-<board>-<fps>)")
     parser.add_argument("--clock-mhz", type=float, default=None, help="override the board's default clock")
