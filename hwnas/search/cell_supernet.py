@@ -99,8 +99,6 @@ def _out_bound(cells: CellSpace, stage: int, cell: int) -> int:
 
 def subnet_steps(space: SearchSpace, point: dict[str, Any]) -> list[Step]:
     """The layers of ``point``'s decoded spec, each with its slot and the input channels it reads."""
-    import torch
-
     arch = space.decode(point)
     _, segments = cell_graph(point, space.space, space.input.channels)
     widest, nodes = max(space.space.widths), space.space.nodes
