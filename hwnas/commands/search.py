@@ -27,8 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "training), full (for a GPU); the report states what each did",
     )
     parser.add_argument(
-        "--space", default="auto", choices=("auto", "mlp", "conv"),
-        help="architectures to search: mlp, conv, or auto (default: mlp for single-channel images, conv otherwise)",
+        "--space", default="auto", choices=("auto", "mlp", "conv", "cell"),
+        help="architectures to search: mlp, conv (chains of convs), cell (BNAS/BARS cells: adds, skips, concats), "
+        "or auto (default: mlp for single-channel images, conv otherwise)",
     )
     parser.add_argument(
         "--strategy", default="evolution", choices=("evolution", "differentiable"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from collections.abc import Callable
 from typing import NamedTuple
 
 from hwnas.arch.spec import Arch
@@ -259,11 +260,24 @@ class NodeGraph:
     """The hardware nodes being built for a spec: each layer kind adds its own (``hardware`` in
     ``hwnas.kinds``) and returns the node whose output is the layer's value."""
 
-    def __init__(self, arch: Arch):
+    def __init__(self, arch: Arch, grid_readers: dict[tuple[int, int], int] | None = None):
         self.arch = arch
         self.last_layer = len(arch.layers) - 1
         self.nodes: list[HwNode] = []
         self.inputs: list[tuple[int, ...]] = []
+        self.grid_readers = grid_readers or {}  # (binary layer, grid bits) -> the adds reading it
+        self._on_grid: dict[tuple[int, int], int] = {}
+
+    def on_grid(self, source: int, make: Callable[[], HwNode], read: int, copy: Callable[[int], HwNode]) -> int:
+        """The node giving binary layer ``source``'s value on an add's grid: ``make()`` (a Thresholding
+        reading ``read``) once, shared by every add of that grid reading ``source`` through a
+        DuplicateStreams (``copy(readers)``), as FINN's streamlining merges their identical quantisers."""
+        key = (source, make().out_bits)
+        if key not in self._on_grid:
+            node = self.add(make(), read)
+            readers = self.grid_readers.get(key, 1)
+            self._on_grid[key] = self.add(copy(readers), node) if readers > 1 else node
+        return self._on_grid[key]
 
     def add(self, node: HwNode, *reads: int) -> int:
         self.nodes.append(node)
@@ -281,10 +295,16 @@ def hardware_graph(arch: Arch) -> tuple[tuple[HwNode, ...], tuple[tuple[int, ...
     """
     shapes = arch.shapes()
     readers: dict[int, int] = {}
+    grid_readers: dict[tuple[int, int], int] = {}
     for shape in shapes:
-        for source in shape.sources:
+        for source, port in zip(shape.sources, shape.ins):
+            bits = shape.layer.grid_bits
+            if bits is not None and port.bits == 1:  # adds of one grid share one requantised copy
+                grid_readers[(source, bits)] = grid_readers.get((source, bits), 0) + 1
+                if grid_readers[(source, bits)] > 1:
+                    continue
             readers[source] = readers.get(source, 0) + 1
-    graph = NodeGraph(arch)
+    graph = NodeGraph(arch, grid_readers)
     produced: dict[int, int] = {-1: -1}  # -1: the network input
     values: dict[int, tuple[int, ...]] = {-1: arch.input.shape}
     forks: dict[int, int] = {}

@@ -46,13 +46,15 @@ class Add(LayerBase):
     def hardware(self, shape, reads: list[int], graph) -> int:
         # FINN's ElementwiseAdd takes integers: a -1/+1 input is requantised onto the grid first
         # (Thresholding); inputs are summed two at a time; a Thresholding takes the sign
-        from hwnas.cost.nodes import BINARY_THRESHOLD_BITS, ElementwiseAdd, Thresholding
+        # (one Thresholding per binary value and grid, shared by the adds reading it)
+        from hwnas.cost.nodes import BINARY_THRESHOLD_BITS, DuplicateStreams, ElementwiseAdd, Thresholding
 
         channels, pixels = shape.out_shape[0], math.prod(shape.out_shape[1:])
+        requantise = lambda: Thresholding("", shape.index, channels, pixels, BINARY_THRESHOLD_BITS, self.bits)
         grid = [
-            graph.add(Thresholding("", shape.index, channels, pixels, BINARY_THRESHOLD_BITS, self.bits), node)
-            if port.bits == 1 else node
-            for node, port in zip(reads, shape.ins)
+            graph.on_grid(source, requantise, node, lambda readers, source=source: DuplicateStreams(
+                "", source, channels, pixels, readers)) if port.bits == 1 else node
+            for node, port, source in zip(reads, shape.ins, shape.sources)
         ]
         total = grid[0]
         for count, node in enumerate(grid[1:]):

@@ -141,9 +141,8 @@ def convert_to_hw(model, ctx: LowerContext):
         InferBinaryMatrixVectorActivation(), InferQuantizedMatrixVectorActivation(), InferLabelSelectLayer(),
         InferThresholdingLayer(), InferFMPadding(), InferPool(), InferConvInpGen(), RemoveCNVtoFCFlatten(),
         absorb.AbsorbConsecutiveTransposes(), *finn_transformations("to_hw"), InferDuplicateStreamsLayer(),
-        # again: a flatten after a concat only finds a hardware producer once the concat is converted
-        RemoveCNVtoFCFlatten(),
-        GiveUniqueNodeNames(), InferDataLayouts(), InferDataTypes(), InferShapes(),
+        # again: a linear reading a concat's map finds a hardware producer only now the concat is one
+        RemoveCNVtoFCFlatten(), GiveUniqueNodeNames(), InferDataLayouts(), InferDataTypes(), InferShapes(),
     ):
         model = model.transform(transformation)
     return model

@@ -1,8 +1,8 @@
 """A cell search space after BNAS and BARS, decoded to the graph specs ``estimate``, ``lower`` and
 ``build`` take.
 
-The network is a stem conv, then stages of cells; a stage after the first starts with a 2x2 max
-pool (hwnas's convs have stride 1, so downsampling is a pool, unpadded, which lowers through FINN on
+The network is a stem conv (and a 2x2 max pool with ``stem_pool``), then stages of cells; a stage
+after the first starts with a 2x2 max pool (hwnas's convs have stride 1, so downsampling is a pool, unpadded, which lowers through FINN on
 -1/+1 maps), and its first cell is a *reduction* cell with its own genotype, the others *normal*
 cells. The macro choices are BARS's: the number of stages, cells per stage, a width per stage, and
 the fully connected head.
@@ -15,8 +15,8 @@ DARTS's preprocessing). A cell has ``nodes`` nodes; node ``i`` sums two edges, e
 ``2 + k`` node ``k``). The sum is an ``add`` on a signed ``add_bits``-bit grid (then BatchNorm and
 sign, as every add). ``zeroise`` drops its edge: a node with one live edge is that edge's value, a
 node of two ``zeroise`` edges drops out. The cell's output concatenates its live nodes; a cell all
-of whose nodes dropped out passes its input 0 on, and a cell that does not read its input 0
-concatenates it to its output (else the cell before would feed nothing).
+of whose nodes dropped out passes its input 0 on, and a cell that does not read its input 0 (directly
+or through its projection) concatenates it to its output (else the cell before would feed nothing).
 
 A point is a flat dict of named choices, what Optuna stores: ``stages``, ``s{s}_cells``,
 ``s{s}_width``, ``head_layers``, ``head{i}_width`` and, per cell type ``t`` in ``normal``/``reduce``,
@@ -46,6 +46,7 @@ class CellSpace:
     head_layers: tuple[int, ...] = (0, 1)
     head_widths: tuple[int, ...] = (64, 128)
     input_bits: int = 8
+    stem_pool: bool = False  # a 2x2 max pool after the stem: cells on a quarter of the pixels (a CPU's budget)
 
     def __post_init__(self):
         unknown = set(self.ops) - set(OPS)
@@ -78,7 +79,7 @@ def sample_cells(space: CellSpace, source, image_size: int) -> dict[str, Any]:
     """Draw one point from ``source`` (a :class:`~hwnas.search.space.ChoiceSource`)."""
     stages = source.suggest_categorical("stages", list(space.stages))
     point: dict[str, Any] = {}
-    size, built = image_size, 0
+    size, built = stem_side(space, image_size), 0
     for s in range(stages):
         if s and size < 2 * 3:  # a pool would leave a map too small for a 3x3 window
             break
@@ -102,6 +103,11 @@ def sample_cells(space: CellSpace, source, image_size: int) -> dict[str, Any]:
     return point
 
 
+def stem_side(space: CellSpace, image_size: int) -> int:
+    """The side of the map the first stage's cells see."""
+    return image_size // 2 if space.stem_pool else image_size
+
+
 def genotype_of(point: dict[str, Any], space: CellSpace) -> Genotype:
     return {
         t: tuple(
@@ -119,6 +125,7 @@ class _Builder:
     def __init__(self, in_channels: int):
         self.layers: list[dict] = []
         self.channels: dict[str, int] = {"input": in_channels}
+        self.segments: dict[str, tuple[int, ...]] = {}  # concat name -> the segment of each of its inputs
 
     def add(self, name: str, kind: str, params: dict, inputs: list[str], channels: int) -> str:
         self.layers.append({kind: params, "name": name, "inputs": list(inputs)})
@@ -128,10 +135,19 @@ class _Builder:
 
 def cell_layers(point: dict[str, Any], space: CellSpace, in_channels: int) -> list[dict]:
     """The spec's layer list (without the classifier) for ``point``."""
+    return cell_graph(point, space, in_channels)[0]
+
+
+def cell_graph(point: dict[str, Any], space: CellSpace, in_channels: int) -> tuple[list[dict], dict[str, tuple[int, ...]]]:
+    """The spec's layer list (without the classifier) and, per cell concat, what each of its inputs
+    is: node ``i`` (the first node holding that value), or ``space.nodes`` for input 0 passed on. The
+    supernet places each at a fixed channel offset of the layer reading the cell's output."""
     genotype = genotype_of(point, space)
     b = _Builder(in_channels)
     width0 = point["s0_width"]
     prev = b.add("stem", "conv", {"out": width0, "kernel": 3, "padding": 1}, ["input"], width0)
+    if space.stem_pool:
+        prev = b.add("stem_pool", "maxpool", {"kernel": 2}, [prev], width0)
     prev_prev = prev
     for s in range(point["stages"]):
         width = point[f"s{s}_width"]
@@ -143,7 +159,7 @@ def cell_layers(point: dict[str, Any], space: CellSpace, in_channels: int) -> li
             prev_prev, prev = prev, out
     for i in range(point["head_layers"]):
         prev = b.add(f"fc{i}", "linear", {"out": point[f"head{i}_width"]}, [prev], point[f"head{i}_width"])
-    return b.layers
+    return b.layers, b.segments
 
 
 def _cell(b: _Builder, tag: str, nodes, space: CellSpace, width: int, in0: str, in1: str) -> str:
@@ -154,7 +170,7 @@ def _cell(b: _Builder, tag: str, nodes, space: CellSpace, width: int, in0: str, 
             if b.channels[name] != width:  # project to the cell's width (DARTS's preprocessing)
                 name = b.add(f"{tag}_pre{k}", "conv", {"out": width, "kernel": 1}, [name], width)
             values[k] = name
-    live: list[str] = []
+    live: dict[str, int] = {}  # value -> its segment: the first node holding it
     for i, node in enumerate(nodes):
         terms = []
         for e, edge in enumerate(node):
@@ -177,10 +193,10 @@ def _cell(b: _Builder, tag: str, nodes, space: CellSpace, width: int, in0: str, 
         else:
             values[CELL_INPUTS + i] = None
         if values[CELL_INPUTS + i] is not None:
-            live.append(values[CELL_INPUTS + i])
-    if in0 not in values.values():  # input 0 unread: the cell passes it on, so the cell before stays in the graph
-        live.append(in0)
-    live = list(dict.fromkeys(live))
+            live.setdefault(values[CELL_INPUTS + i], i)
+    if 0 not in values:  # input 0 unread: the cell passes it on, so the cell before stays in the graph
+        live.setdefault(in0, len(nodes))
     if len(live) == 1:
-        return live[0]
-    return b.add(tag, "concat", {}, live, sum(b.channels[name] for name in live))
+        return next(iter(live))
+    b.segments[tag] = tuple(live.values())
+    return b.add(tag, "concat", {}, list(live), sum(b.channels[name] for name in live))

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from hwnas.arch.spec import Arch, Conv, MaxPool
+from hwnas.search.cells import CellSpace
 from hwnas.search.supernet import SuperNet
 
 
@@ -25,6 +26,9 @@ def subnet_model(supernet: SuperNet, point: dict[str, Any], calib_images: np.nda
     calib = [torch.as_tensor(calib_images[i : i + 500], dtype=torch.float32) for i in range(0, len(calib_images), 500)]
     stats = supernet.calibrate(point, calib)
     model = build_model(arch)
+    if isinstance(supernet.space.space, CellSpace):
+        _inherit_graph(supernet, point, model, stats)
+        return model.eval(), arch
     weighted = [m for m in model.modules() if hasattr(m, "weight") and not isinstance(m, nn.modules.batchnorm._BatchNorm)]
     norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     plan = [(key, layer) for key, layer in supernet.layer_plan(point) if not isinstance(layer, MaxPool)]
@@ -53,6 +57,33 @@ def subnet_model(supernet: SuperNet, point: dict[str, Any], calib_images: np.nda
                 norm.running_var.copy_(stats[key][1])
     model.eval()
     return model, arch
+
+
+def _inherit_graph(supernet: SuperNet, point: dict[str, Any], model, stats: dict[str, tuple]) -> None:
+    """Copy a cell subnet's sliced weights and BatchNorms into ``model`` (a GraphNet: one block per layer)."""
+    import torch
+    from torch import nn
+
+    from hwnas.search.cell_supernet import sliced_weight
+
+    with torch.no_grad():
+        for step in supernet.cells.steps(point):
+            block = model.blocks[step.shape.index]
+            if step.key is None:
+                continue
+            if step.key in supernet.weights:
+                (weighted,) = [m for m in block.modules() if type(m).__name__ in ("QuantConv2d", "QuantLinear")]
+                weighted.weight.copy_(sliced_weight(supernet.weights, step).reshape(weighted.weight.shape))
+            if step.key in supernet.log_scale:
+                (scale,) = [m for m in block.modules() if type(m).__name__ == "LogitScale"]
+                scale.log_scale.copy_(supernet.log_scale[step.key])
+                continue
+            (norm,) = [m for m in block.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+            channels = norm.num_features
+            norm.weight.copy_(supernet.bn_weight[step.key][:channels])
+            norm.bias.copy_(supernet.bn_bias[step.key][:channels])
+            norm.running_mean.copy_(stats[step.key][0])
+            norm.running_var.copy_(stats[step.key][1])
 
 
 def supernet_input_map(arch: Arch, weighted_index: int) -> tuple[int, int, int, int]:

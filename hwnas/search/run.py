@@ -28,12 +28,16 @@ from hwnas.data.dataset import Dataset, write_class_names
 from hwnas.errors import UserError
 from hwnas.logs import logging_to_file
 from hwnas.search.budget import Budget
+from hwnas.search.cells import CellSpace
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
 from hwnas.search.final import SearchOutcome, candidate_from, describe, lower_best, record_candidate, train_candidate, write_summary
 from hwnas.search.study import check_study_identity, judge, judging_fingerprint, open_study, pareto_trials, run_study, trial_records
 from hwnas.search.workers import Coordination, Tasks, download, open_storage, upload
 
-SPACE_KINDS = ("auto", "mlp", "conv")
+SPACE_KINDS = ("auto", "mlp", "conv", "cell")
+# What a CPU trains in the quick budget's minutes: cells on the stem's pooled map, one stage of cells
+# after the first reduction, up to 16 channels.
+QUICK_CELLS = CellSpace(stages=(2,), cells=(1, 2), widths=(8, 16), stem_pool=True, head_widths=(32, 64))
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,8 @@ class SearchSettings:
 
 def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, budget: Budget) -> SearchSpace:
     """``auto``: an MLP space for single-channel images (where FINN's references are MLPs),
-    a conv space otherwise; ``quick`` keeps conv widths small enough for a CPU."""
+    a conv space otherwise (the README says why not the cell space); ``quick`` keeps conv and cell
+    widths small enough for a CPU."""
     if kind not in SPACE_KINDS:
         raise UserError(f"unknown --space {kind!r}; known: {', '.join(SPACE_KINDS)}")
     c, h, w = image_shape
@@ -95,6 +100,8 @@ def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, 
         kind = "mlp" if c == 1 else "conv"
     if kind == "mlp":
         return SearchSpace(FlatInput(c * h * w, 8), classes, MlpSpace())
+    if kind == "cell":
+        return SearchSpace(ImageInput(c, h, w, 8), classes, QUICK_CELLS if budget.name == "quick" else CellSpace())
     conv = ConvSpace(widths=(16, 32, 64), head_widths=(64, 128)) if budget.name == "quick" else ConvSpace()
     return SearchSpace(ImageInput(c, h, w, 8), classes, conv)
 

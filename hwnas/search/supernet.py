@@ -4,6 +4,7 @@ One set of latent weights holds every width, depth and kernel choice of a :class
 a subnet uses the leading output/input channels of each layer's largest weight, a 1x1 kernel is
 the centre of the 3x3 one (as in Once-for-All), and a fully connected layer reading a feature map
 uses the leading channels and the top-left rows/columns of a weight sized for the largest map.
+A cell space's slots and graph forward live in :mod:`hwnas.search.cell_supernet`.
 Training follows the sandwich rule (largest, smallest and random subnets each step). A subnet's
 accuracy is estimated from the inherited weights after recalibrating BatchNorm statistics on a
 few batches, since shared running statistics belong to no single subnet.
@@ -27,6 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from hwnas.arch.spec import Conv, Linear, MaxPool
+from hwnas.search.cells import CellSpace
 from hwnas.search.space import ConvSpace, ExtremeChoices, RandomChoices, SearchSpace
 
 
@@ -39,7 +41,8 @@ def ste_sign(x: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class _Slot:
-    """One shared parameter slot: a conv or linear layer with its BatchNorm."""
+    """One shared parameter slot: a conv or linear layer with its BatchNorm (a one-dimensional
+    ``weight_shape``: a BatchNorm alone, as an add's)."""
 
     key: str
     weight_shape: tuple[int, ...]
@@ -57,18 +60,27 @@ class SuperNet(nn.Module):
         # A learnable softmax temperature per classifier, as hwnas.model's LogitScale.
         self.log_scale = nn.ParameterDict()
         for slot in self._slots():
-            weight = torch.empty(slot.weight_shape)
-            nn.init.uniform_(weight, -0.1, 0.1, generator=generator)
-            self.weights[slot.key] = nn.Parameter(weight)
+            if len(slot.weight_shape) > 1:
+                weight = torch.empty(slot.weight_shape)
+                nn.init.uniform_(weight, -0.1, 0.1, generator=generator)
+                self.weights[slot.key] = nn.Parameter(weight)
             if not slot.has_bn:
                 self.log_scale[slot.key] = nn.Parameter(torch.tensor(-0.5 * math.log(math.prod(slot.weight_shape[1:]))))
             if slot.has_bn:
                 self.bn_weight[slot.key] = nn.Parameter(torch.ones(slot.weight_shape[0]))
                 self.bn_bias[slot.key] = nn.Parameter(torch.zeros(slot.weight_shape[0]))
+        if isinstance(space.space, CellSpace):
+            from hwnas.search.cell_supernet import CellForward
+
+            self.cells = CellForward(self)
 
     def _slots(self) -> list[_Slot]:
         space, inp = self.space.space, self.space.input
         classes = self.space.classes
+        if isinstance(space, CellSpace):
+            from hwnas.search.cell_supernet import cell_slots
+
+            return cell_slots(self.space, _Slot)
         if not isinstance(space, ConvSpace):
             features = math.prod(inp.shape)
             width = max(space.widths)
@@ -119,7 +131,21 @@ class SuperNet(nn.Module):
         """Run one subnet on raw pixels (0..255). ``bn_stats`` given: use those statistics (evaluation); else batch statistics."""
         return self._run(x, point, bn_stats, collect=None)
 
+    def _norm(self, x, key, bn_stats, collect):
+        """The slot's BatchNorm: batch statistics (recorded into ``collect`` when given), or ``bn_stats``'s."""
+        channels = x.shape[1]
+        gamma, beta = self.bn_weight[key][:channels], self.bn_bias[key][:channels]
+        if collect is not None:
+            dims = [0, 2, 3] if x.dim() == 4 else [0]
+            collect.setdefault(key, []).append((x.mean(dims).detach(), x.var(dims, unbiased=False).detach()))
+        if bn_stats is None:
+            return F.batch_norm(x, None, None, gamma, beta, training=True)
+        mean, var = bn_stats[key]
+        return F.batch_norm(x, mean, var, gamma, beta, training=False)
+
     def _run(self, x, point, bn_stats, collect):
+        if isinstance(self.space.space, CellSpace):
+            return self.cells.run(x, point, lambda y, key: self._norm(y, key, bn_stats, collect))
         plan = self.layer_plan(point)
         # The supernet reads raw pixels (0..255); a subnet with binarised input sees what
         # hwnas.model.prepare_input gives the hardware: +1 for pixels >= 128, else -1.
@@ -148,17 +174,7 @@ class SuperNet(nn.Module):
                 # A positive scale keeps the argmax (the hardware's label select) and keeps the
                 # raw popcount sums, thousands wide, out of the softmax's saturated range.
                 return x * torch.exp(self.log_scale[key])
-            channels = x.shape[1]
-            gamma, beta = self.bn_weight[key][:channels], self.bn_bias[key][:channels]
-            if collect is not None:
-                dims = [0, 2, 3] if x.dim() == 4 else [0]
-                collect.setdefault(key, []).append((x.mean(dims).detach(), x.var(dims, unbiased=False).detach()))
-            if bn_stats is None:
-                x = F.batch_norm(x, None, None, gamma, beta, training=True)
-            else:
-                mean, var = bn_stats[key]
-                x = F.batch_norm(x, mean, var, gamma, beta, training=False)
-            x = ste_sign(x)
+            x = ste_sign(self._norm(x, key, bn_stats, collect))
         raise AssertionError("a subnet ends in its classifier")
 
     @torch.no_grad()

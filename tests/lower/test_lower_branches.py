@@ -83,3 +83,29 @@ def test_branching_example(path, board, tmp_path):
 
     torch.manual_seed(0)
     lower_and_compare(load_arch(path), board, tmp_path, speed_up=16)
+
+
+def test_cell_patterns_lower_a_linear_reading_a_concat_and_adds_sharing_a_binary_input(tmp_path):
+    """What the cell space's networks hold: the classifier reads a cell's concat (FINN's flatten
+    removal must see the concat as the hardware node it becomes), and two nodes add the same binary
+    input (FINN requantises it onto the grid once and duplicates that; the cost model must agree)."""
+    import torch
+
+    from hwnas.arch.spec import arch_from_dict
+
+    torch.manual_seed(0)
+    arch = arch_from_dict({
+        "name": "cell-patterns", "input": {"channels": 1, "height": 8, "width": 8, "bits": 8}, "classes": 4,
+        "layers": [
+            {"conv": {"out": 8, "kernel": 3, "padding": 1}, "name": "stem"},
+            {"conv": {"out": 8, "kernel": 3, "padding": 1}, "name": "a", "inputs": ["stem"]},
+            {"add": {}, "name": "node0", "inputs": ["a", "stem"]},
+            {"conv": {"out": 8, "kernel": 3, "padding": 2, "dilation": 2}, "name": "b", "inputs": ["stem"]},
+            {"add": {}, "name": "node1", "inputs": ["stem", "b"]},
+            {"concat": {}, "name": "cell", "inputs": ["node0", "node1", "stem"]},
+            {"linear": {"out": 4}},
+        ],
+    })
+    thresholds = [n for n in hardware_nodes(arch) if n.op_type == "Thresholding_rtl"]
+    assert len(thresholds) == 3  # the stem's requantised copy, shared, and each add's sign
+    lower_and_compare(arch, "pynq-z2", tmp_path, speed_up=8)
