@@ -35,14 +35,14 @@ class OpCosts:
     cycle_budget: int  # cycles per frame the target allows
 
     def expected_lut(self, weights: dict[str, torch.Tensor]) -> torch.Tensor:
-        return self.fixed_lut + sum((w * torch.as_tensor(self.lut[t], dtype=w.dtype)).sum() for t, w in weights.items())
+        return self.fixed_lut + sum((w * _like(self.lut[t], w)).sum() for t, w in weights.items())
 
     def penalty(self, weights: dict[str, torch.Tensor], *, lut_share: float) -> torch.Tensor:
         """Hinges on expected LUT over ``lut_share`` of the board and on each mixed edge's expected
         cycles over the frame's budget: zero while the expectation fits."""
         over_lut = torch.relu(self.expected_lut(weights) / self.lut_budget - lut_share)
         over_cycles = sum(
-            torch.relu((w * torch.as_tensor(self.cycles[t], dtype=w.dtype)).sum(-1) / self.cycle_budget - 1.0).sum()
+            torch.relu((w * _like(self.cycles[t], w)).sum(-1) / self.cycle_budget - 1.0).sum()
             for t, w in weights.items()
         )
         return over_lut + over_cycles
@@ -88,3 +88,8 @@ def _op_cost(op: str, width: int, size: int, classes: int, board: Board, cycle_b
         folding = cheapest_folding(arch, board, cycles_per_frame=cycles)
     nodes = [n for n in estimate(arch, folding, board).nodes if n.node.layer == 0]
     return sum(n.cost.lut for n in nodes), max(n.cost.cycles_per_frame for n in nodes)
+
+
+def _like(values: np.ndarray, weights: torch.Tensor) -> torch.Tensor:
+    """``values`` as a tensor of ``weights``' dtype on its device (the search may run on a GPU)."""
+    return torch.as_tensor(values, dtype=weights.dtype, device=weights.device)

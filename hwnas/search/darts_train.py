@@ -32,7 +32,8 @@ def run_search(space, macro: dict, dataset, train_index, val_index, settings, op
     pixels = lambda idx: torch.as_tensor(dataset.train.images[idx].astype(np.float32).reshape(len(idx), *shape))
     train_x, train_y = pixels(train_index), torch.as_tensor(dataset.train.labels[train_index])
     val_x, val_y = pixels(val_index), torch.as_tensor(dataset.train.labels[val_index])
-    net = SearchNetwork(macro, space.space, shape, space.classes)
+    device = torch.device(settings.device)
+    net = SearchNetwork(macro, space.space, shape, space.classes).to(device)
     batch = options.batch_size
     steps = math.ceil(len(train_x) / batch)
     weight_opt = torch.optim.Adam(net.weight_parameters(), lr=options.weight_lr)
@@ -66,7 +67,7 @@ def run_search(space, macro: dict, dataset, train_index, val_index, settings, op
             idx = order[step * batch : (step + 1) * batch]
             if len(idx) < 2:
                 continue
-            loss = F.cross_entropy(net(train_x[idx], temperature), train_y[idx])
+            loss = F.cross_entropy(net(train_x[idx].to(device), temperature), train_y[idx].to(device))
             weight_opt.zero_grad(set_to_none=True)
             loss.backward()
             weight_opt.step()
@@ -82,7 +83,7 @@ def run_search(space, macro: dict, dataset, train_index, val_index, settings, op
             if len(vidx) < 2:
                 continue
             weights = net.op_weights(temperature)
-            arch_loss = F.cross_entropy(net(val_x[vidx], temperature), val_y[vidx])
+            arch_loss = F.cross_entropy(net(val_x[vidx].to(device), temperature), val_y[vidx].to(device))
             arch_loss = arch_loss + hardware_weight * costs.penalty(weights, lut_share=options.lut_share)
             if diverse:
                 arch_loss = arch_loss - options.diversity_weight * entropy(weights)
@@ -91,11 +92,11 @@ def run_search(space, macro: dict, dataset, train_index, val_index, settings, op
             alpha_opt.step()
         accuracy = _accuracy(net, val_x, val_y, temperature)
         with torch.no_grad():
-            weights = {t: w.numpy() for t, w in net.op_weights(temperature).items()}
+            weights = {t: w.cpu().numpy() for t, w in net.op_weights(temperature).items()}
             expected = float(costs.expected_lut(net.op_weights(temperature)))
         point = {**macro, **derive(weights, space.space, max_skips=options.max_skips)}
         verdict = judge(space.decode(point), settings.board, settings.fps)
-        alphas = {t: a.detach().numpy().copy() for t, a in net.alphas.items()}
+        alphas = {t: a.detach().cpu().numpy().copy() for t, a in net.alphas.items()}
         history.append({
             "epoch": epoch + 1, "temperature": temperature, "hardware_weight": hardware_weight, "val_accuracy": accuracy,
             "expected_lut": expected, "alphas": {t: a.tolist() for t, a in alphas.items()},
@@ -115,13 +116,14 @@ def run_search(space, macro: dict, dataset, train_index, val_index, settings, op
     net.eval()
     final = options.temperature_at(epochs - 1, epochs)
     with torch.no_grad():
-        return history, {t: w.numpy() for t, w in net.op_weights(final).items()}
+        return history, {t: w.cpu().numpy() for t, w in net.op_weights(final).items()}
 
 
 @torch.no_grad()
 def _accuracy(net, images, labels, temperature: float, batch: int = 500) -> float:
     net.eval()
-    correct = sum(int((net(images[i : i + batch], temperature).argmax(1) == labels[i : i + batch]).sum())
+    device = next(net.parameters()).device
+    correct = sum(int((net(images[i : i + batch].to(device), temperature).argmax(1).cpu() == labels[i : i + batch]).sum())
                   for i in range(0, len(images), batch))
     return correct / len(images)
 
