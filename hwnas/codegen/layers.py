@@ -327,7 +327,6 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
                 streams.new(IN_STREAM, width, 0)
             name = streams.by_tensor.get(tensor, IN_STREAM)
             stream = streams.get(name)
-            stream["depth"] = max(stream["depth"], pending_depth.get(tensor, 2))
             if name in streams.readers:
                 raise UserError(f"{node.name} and {streams.readers[name]} both read {tensor}; fan-out needs DuplicateStreams")
             streams.readers[name] = node.name
@@ -337,6 +336,9 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
                 converter["node"] = f"(width converter before {node.name})"
                 name = _append(layers, streams, converter, "StreamingDataWidthConverter", [name])[0]
                 streams.readers[name] = node.name
+            # the FIFO sits where the node reads, in its words (after a converter, as FINN's)
+            stream = streams.get(name)
+            stream["depth"] = max(stream["depth"], pending_depth.get(tensor, 2))
             inputs.append(name)
         outputs = _append(layers, streams, layer, kind, inputs)
         for tensor, name in zip(node.output, outputs, strict=True):
