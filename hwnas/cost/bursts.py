@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from hwnas.sim.schedules import schedule
+
 MIN_DEPTH = 2  # a FIFO of depth < 2 holds nothing (FINN charges it nothing and fifo.sv refuses it)
 FRAMES = 3  # frames laid end to end: the occupancy pattern repeats from the second
 
@@ -95,18 +97,37 @@ def kernel(node, fold) -> tuple[dict, int, int]:
     return _LAYERS[node.op_type](node, fold)
 
 
-def burst_depth(producer, producer_fold, consumer, consumer_fold, port: int, *, late: float = 0.0) -> int:
-    """The words the stream from ``producer`` into input ``port`` of ``consumer`` must hold; ``late``:
-    how much later than its least lag (in frames) the consumer starts, waiting for another input."""
-    pair = _pair(_key(kernel(producer, producer_fold)), _key(kernel(consumer, consumer_fold)), port)
+def pair_stages(producer, producer_fold, consumer, consumer_fold, port: int) -> tuple[tuple, ...]:
+    """The kernel pairs a stream from ``producer`` into input ``port`` of ``consumer`` passes: one,
+    or two where their words differ in width and the generated design converts between them (the
+    converter takes a wide word only as fast as it hands on its narrow ones, so the producer's side
+    needs its own FIFO): ((producer key, consumer key, port), ...), each a cache key."""
+    return _stages(_key(kernel(producer, producer_fold)), _key(kernel(consumer, consumer_fold)), port)
+
+
+@lru_cache(maxsize=1 << 14)
+def _stages(made: tuple, used: tuple, port: int) -> tuple[tuple, ...]:
+    elems_out, elems_in = made[2], used[1]
+    if elems_out == elems_in:
+        return ((made, used, port),)
+    words = len(schedule(_layer(made[0])).writes[0])
+    converter = _key((dict(kind="dwc", in_width=elems_out, out_width=elems_in, in_words=words), elems_out, elems_in))
+    return ((made, converter, 0), (converter, used, port))
+
+
+def burst_depth(stage: tuple, *, late: float = 0.0) -> int:
+    """The words the stream of one stage (``pair_stages``) must hold, in its consumer's words;
+    ``late``: how much later than its least lag (in frames) the consumer starts, waiting for
+    another input."""
+    pair = _pair(*stage)
     if not late:
         return pair.depth
     return _held(pair, late)
 
 
-def lag(producer, producer_fold, consumer, consumer_fold, port: int) -> float:
-    """How far (in frames) the consumer's schedule lags the producer's so that no read comes before its word."""
-    return _pair(_key(kernel(producer, producer_fold)), _key(kernel(consumer, consumer_fold)), port).lag
+def lag(stage: tuple) -> float:
+    """How far (in frames) a stage's consumer lags its producer so that no read comes before its word."""
+    return _pair(*stage).lag
 
 
 def _key(found: tuple[dict, int, int]) -> tuple:
@@ -129,8 +150,6 @@ class _Pair(NamedTuple):
 
 @lru_cache(maxsize=1 << 14)
 def _pair(producer: tuple, consumer: tuple, port: int) -> _Pair:
-    from hwnas.sim.schedules import schedule
-
     (p_layer, _, elems_out), (c_layer, elems_in, _) = producer, consumer
     made, used = schedule(_layer(p_layer)), schedule(_layer(c_layer))
     cycle = 1 / max(made.iterations, used.iterations)

@@ -18,7 +18,7 @@ import math
 from functools import lru_cache
 from typing import NamedTuple
 
-from hwnas.cost.bursts import MIN_DEPTH, burst_depth, kernel, lag
+from hwnas.cost.bursts import MIN_DEPTH, burst_depth, lag, pair_stages
 from hwnas.cost.nodes import MVAU, ElementwiseAdd
 
 OP_TYPE = "StreamingFIFO_rtl"
@@ -35,26 +35,34 @@ class Fifo(NamedTuple):
     lut: int
     bram18: int
     uram: int
+    at_producer: bool = False  # in the producer's words, before a width converter (else the consumer's)
     op_type: str = OP_TYPE
 
 
 def stream_fifos(nodes, edges, *, part: str, has_uram: bool) -> tuple[Fifo, ...]:
     """``nodes``: the network's NodeEstimates in graph order; ``edges[i]``: the nodes node i reads.
-    A FIFO on each input of each join, and on every other stream whose burst depth exceeds 2."""
+    A FIFO on each input of each join, and on every other stream whose burst depth exceeds 2; where
+    the generated design converts word widths, one on each side of the converter that needs it."""
     starts: list[float] = []  # per node: when its schedule starts, in frames after the first node's
     fifos = []
     for index, estimate in enumerate(nodes):
         reads = edges[index]
-        pairs = [(nodes[j].node, nodes[j].fold, estimate.node, estimate.fold, port) for port, j in enumerate(reads)]
-        ready = [starts[j] + lag(*pair) for j, pair in zip(reads, pairs)]
+        stages = [pair_stages(nodes[j].node, nodes[j].fold, estimate.node, estimate.fold, port) for port, j in enumerate(reads)]
+        ready = [starts[j] + sum(lag(stage) for stage in path) for j, path in zip(reads, stages)]
         starts.append(max(ready, default=0.0))
-        for port, (j, pair) in enumerate(zip(reads, pairs)):
-            depth = burst_depth(*pair, late=starts[-1] - ready[port])
-            if len(reads) < 2 and depth <= MIN_DEPTH:
-                continue
-            width = _padded(kernel(estimate.node, estimate.fold)[1] * _element_bits(nodes, edges, index, port))
-            style, lut, bram18, uram = fifo_cost(depth, width, part, has_uram)
-            fifos.append(Fifo(f"{OP_TYPE}_{len(fifos)}", nodes[j].name, estimate.name, port, depth, width, style, lut, bram18, uram))
+        for port, (j, path) in enumerate(zip(reads, stages)):
+            bits = _element_bits(nodes, edges, index, port)
+            for stage in path:
+                at_consumer = stage is path[-1]
+                late = starts[-1] - ready[port] if at_consumer else 0.0
+                depth = burst_depth(stage, late=late)
+                if (len(reads) < 2 or not at_consumer) and depth <= MIN_DEPTH:
+                    continue
+                # a stage's consumer words: the converter's input is the producer's word
+                width = _padded(stage[1][1] * bits)
+                style, lut, bram18, uram = fifo_cost(depth, width, part, has_uram)
+                fifos.append(Fifo(f"{OP_TYPE}_{len(fifos)}", nodes[j].name, estimate.name, port, depth, width, style,
+                                  lut, bram18, uram, at_producer=not at_consumer))
     return tuple(fifos)
 
 

@@ -25,8 +25,12 @@ def insert_fifos(model, arch, board):
     graph = model.graph
     for fifo in fifos:
         index, consumer = next((i, n) for i, n in enumerate(graph.node) if n.name == fifo.consumer)
-        reader = getCustomOp(consumer)
         tensor = consumer.input[fifo.port]
+        if fifo.at_producer:  # in the producer's words (the generated design converts after it)
+            writer = next(n for n in graph.node if n.name == fifo.producer)
+            folded = getCustomOp(writer).get_folded_output_shape(list(writer.output).index(tensor))
+        else:
+            folded = getCustomOp(consumer).get_folded_input_shape(fifo.port)
         buffered = f"{tensor}_{fifo.name}"
         model.set_tensor_shape(buffered, model.get_tensor_shape(tensor))
         model.set_tensor_datatype(buffered, model.get_tensor_datatype(tensor))
@@ -34,8 +38,8 @@ def insert_fifos(model, arch, board):
             fifo.op_type, [tensor], [buffered], name=fifo.name,
             domain="finn.custom_op.fpgadataflow.rtl", backend="fpgadataflow",
             depth=fifo.depth,
-            folded_shape=list(reader.get_folded_input_shape(fifo.port)),
-            normal_shape=list(reader.get_normal_input_shape(fifo.port)),
+            folded_shape=list(folded),
+            normal_shape=list(model.get_tensor_shape(tensor)),
             dataType=model.get_tensor_datatype(tensor).name,
             ram_style=fifo.ram_style,
         )

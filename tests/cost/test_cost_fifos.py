@@ -40,7 +40,8 @@ def test_skip_fifo_holds_what_the_long_branch_swallows():
 def test_skip_fifo_is_a_share_of_a_frame_whatever_the_pace():
     """In the steady state every node handles one frame per bottleneck period, so the skip holds
     the share of a frame its long branch swallows before the add can start: folding the branch's
-    two convs to SIMD 1 makes them the bottleneck (22x slower) and leaves the depth as it was.
+    two convs to SIMD 1 makes them the bottleneck (22x slower) and leaves the depth as it was (to
+    the cycle a word takes, now a smaller share of a frame).
     (Simulated, both designs run at the estimated rate without a deadlock with these depths.)"""
     arch, board = load_arch(RES), load_board("zcu104")
     folding = plan_folding(arch, board, fps=20_000).folding
@@ -53,7 +54,7 @@ def test_skip_fifo_is_a_share_of_a_frame_whatever_the_pace():
     assert slowed.cycles_per_frame > 20 * planned.cycles_per_frame
     skip, _ = _skip_and_body(planned)
     assert skip.depth > 100
-    assert _skip_and_body(slowed)[0].depth == skip.depth
+    assert _skip_and_body(slowed)[0].depth == pytest.approx(skip.depth, rel=0.01)
 
 
 def test_fifos_are_counted_in_the_totals():
