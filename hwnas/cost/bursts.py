@@ -102,7 +102,12 @@ def pair_stages(producer, producer_fold, consumer, consumer_fold, port: int) -> 
     or two where their words differ in width and the generated design converts between them (the
     converter takes a wide word only as fast as it hands on its narrow ones, so the producer's side
     needs its own FIFO): ((producer key, consumer key, port), ...), each a cache key."""
-    return _stages(_key(kernel(producer, producer_fold)), _key(kernel(consumer, consumer_fold)), port)
+    return _stages(_kernel_key(producer, producer_fold), _kernel_key(consumer, consumer_fold), port)
+
+
+@lru_cache(maxsize=1 << 16)
+def _kernel_key(node, fold) -> tuple:
+    return _key(kernel(node, fold))
 
 
 @lru_cache(maxsize=1 << 14)

@@ -137,24 +137,20 @@ def _dwc(layer: dict) -> Schedule:
     return _dwc_schedule(layer["in_width"], layer["out_width"], layer["in_words"])
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def _dwc_schedule(in_width: int, out_width: int, in_words: int) -> Schedule:
     """hwnas::width_convert's loop: read while the buffer lacks an output word, then write
-    whenever a whole one is buffered."""
+    whenever a whole one is buffered. Splitting (in_width >= out_width), it writes every iteration
+    and reads word k in iteration k * in_width // out_width; merging, it reads every iteration and
+    writes word w in the iteration its last bit arrives. (``tests/sim/test_sim_schedules.py``
+    checks this against the loop.)"""
     out_words = in_width * in_words // out_width
-    reads, writes = [], []
-    fill = read = written = i = 0
-    while written < out_words:
-        if read < in_words and fill < out_width:
-            reads.append(i)
-            fill += in_width
-            read += 1
-        if fill >= out_width:
-            writes.append(i)
-            fill -= out_width
-            written += 1
-        i += 1
-    return _frozen(i, [reads], [writes])
+    if in_width >= out_width:
+        reads = np.arange(in_words, dtype=np.int64) * in_width // out_width
+        return _frozen(out_words, [reads], [np.arange(out_words, dtype=np.int64)])
+    writes = -(-(np.arange(1, out_words + 1, dtype=np.int64) * out_width) // in_width) - 1
+    iterations = int(writes[-1]) + 1 if out_words else 0
+    return _frozen(iterations, [np.arange(min(in_words, iterations), dtype=np.int64)], [writes])
 
 
 def _duplicate(layer: dict) -> Schedule:

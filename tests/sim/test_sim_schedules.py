@@ -1,14 +1,14 @@
-"""The sliding window's schedule, solved as two chains of earliest times, against its kernel's loop
-written out counter for counter (hls_templates/kernels/swg.hpp, sliding_window_grouped): every
-read and write in the same iteration, for plain, strided, dilated, parallel and depthwise-pool
-windows."""
+"""The schedules solved without a loop over iterations against their kernels' loops written out
+counter for counter: the sliding window (hls_templates/kernels/swg.hpp, sliding_window_grouped;
+plain, strided, dilated, parallel and depthwise-pool windows) and the width converter (dwc.hpp,
+splitting and merging): every read and write in the same iteration."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from hwnas.sim.schedules import _swg_schedule
+from hwnas.sim.schedules import _dwc_schedule, _swg_schedule
 
 
 def _loop(cf, ifm_h, ifm_w, ofm_h, ofm_w, k_h, k_w, s_h, s_w, d_h, d_w, group):
@@ -62,6 +62,32 @@ CASES = [
 def test_swg_schedule_is_the_kernels_loop(params):
     iterations, reads, writes = _loop(*params)
     solved = _swg_schedule(*params)
+    assert solved.iterations == iterations
+    assert np.array_equal(solved.reads[0], reads)
+    assert np.array_equal(solved.writes[0], writes)
+
+
+def _converter_loop(in_width, out_width, in_words):
+    out_words = in_width * in_words // out_width
+    reads, writes = [], []
+    fill = read = written = i = 0
+    while written < out_words:
+        if read < in_words and fill < out_width:
+            reads.append(i)
+            fill += in_width
+            read += 1
+        if fill >= out_width:
+            writes.append(i)
+            fill -= out_width
+            written += 1
+        i += 1
+    return i, reads, writes
+
+
+@pytest.mark.parametrize("params", [(72, 8, 64), (6, 4, 10), (8, 8, 5), (4, 6, 9), (1, 32, 64), (32, 1, 3), (24, 16, 8), (16, 24, 12)], ids=str)
+def test_width_converter_schedule_is_the_kernels_loop(params):
+    iterations, reads, writes = _converter_loop(*params)
+    solved = _dwc_schedule(*params)
     assert solved.iterations == iterations
     assert np.array_equal(solved.reads[0], reads)
     assert np.array_equal(solved.writes[0], writes)
