@@ -60,8 +60,11 @@ CASES = [
 
 @pytest.mark.parametrize("params", CASES, ids=str)
 def test_swg_schedule_is_the_kernels_loop(params):
-    iterations, reads, writes = _loop(*params)
-    solved = _swg_schedule(*params)
+    _assert_same(_swg_schedule(*params), _loop(*params))
+
+
+def _assert_same(solved, looped):
+    iterations, reads, writes = looped
     assert solved.iterations == iterations
     assert np.array_equal(solved.reads[0], reads)
     assert np.array_equal(solved.writes[0], writes)
@@ -86,8 +89,4 @@ def _converter_loop(in_width, out_width, in_words):
 
 @pytest.mark.parametrize("params", [(72, 8, 64), (6, 4, 10), (8, 8, 5), (4, 6, 9), (1, 32, 64), (32, 1, 3), (24, 16, 8), (16, 24, 12)], ids=str)
 def test_width_converter_schedule_is_the_kernels_loop(params):
-    iterations, reads, writes = _converter_loop(*params)
-    solved = _dwc_schedule(*params)
-    assert solved.iterations == iterations
-    assert np.array_equal(solved.reads[0], reads)
-    assert np.array_equal(solved.writes[0], writes)
+    _assert_same(_dwc_schedule(*params), _converter_loop(*params))
