@@ -139,3 +139,23 @@ def test_schedules_read_and_write_what_the_csim_reads_and_writes(networks, name,
     for layer in layers:
         kernel = schedule(layer)
         assert (len(kernel.reads[0]), len(kernel.writes[0])) == counted[layer["name"]], layer["name"]
+
+
+@pytest.mark.parametrize("name", ["cnv-finn-examples", "cnv-optimiser"])
+def test_the_simulators_own_sizing_checks_the_cost_models_depths(networks, name):
+    """The simulator's sizing (every stream as deep as it gets with the input spread evenly at the
+    bottleneck's rate, hwnas.sim.sizing) is a second, independent answer: on CNV the cost model's
+    depths reach the same steady state with fewer FIFO bits (on the small MLPs they take more)."""
+    from qonnx.core.modelwrapper import ModelWrapper
+
+    from hwnas.codegen.layers import read_layers
+    from hwnas.sim import simulate_layers, sized_depths
+
+    _, run = networks[name]
+    layers, streams = read_layers(ModelWrapper(str(run / "dataflow.onnx")))
+    needed = sized_depths(layers, streams)
+    theirs = simulate_layers(layers, streams, 4, depths=needed)
+    ours = simulate_layers(layers, streams, 4)
+    assert not ours.deadlock and ours.cycles_per_frame == theirs.cycles_per_frame
+    width = {s["name"]: s["width"] for s in streams}
+    assert sum(s["depth"] * s["width"] for s in streams[1:-1]) <= sum(d * width[n] for n, d in needed.items())
