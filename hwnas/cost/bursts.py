@@ -124,15 +124,21 @@ def burst_depth(stage: tuple, *, late: float = 0.0) -> int:
     """The words the stream of one stage (``pair_stages``) must hold, in its consumer's words;
     ``late``: how much later than its least lag (in frames) the consumer starts, waiting for
     another input."""
-    pair = _pair(*stage)
     if not late:
-        return pair.depth
-    return _held(pair, late)
+        return _summary(*stage)[1]
+    return _held(_pair(*stage), late)
 
 
 def lag(stage: tuple) -> float:
     """How far (in frames) a stage's consumer lags its producer so that no read comes before its word."""
-    return _pair(*stage).lag
+    return _summary(*stage)[0]
+
+
+@lru_cache(maxsize=1 << 15)
+def _summary(producer: tuple, consumer: tuple, port: int) -> tuple[float, int]:
+    """(lag, depth) of a pair: small, so many are kept (the optimiser meets the same pairs often)."""
+    pair = _pair(producer, consumer, port)
+    return pair.lag, _held(pair, 0.0)
 
 
 def _key(found: tuple[dict, int, int]) -> tuple:
@@ -150,10 +156,9 @@ class _Pair(NamedTuple):
     complete: np.ndarray  # consumer words complete at each producer write
     cycle: float  # one cycle, in frames (a word is readable the cycle after its write)
     lag: float
-    depth: int
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=64)  # word times of a few frames: megabytes for a large layer, so only a few kept
 def _pair(producer: tuple, consumer: tuple, port: int) -> _Pair:
     (p_layer, _, elems_out), (c_layer, elems_in, _) = producer, consumer
     made, used = schedule(_layer(p_layer)), schedule(_layer(c_layer))
@@ -168,8 +173,7 @@ def _pair(producer: tuple, consumer: tuple, port: int) -> _Pair:
     needs = (words_in * elems_in + elems_out - 1) // elems_out - 1  # the producer word each read completes
     least = float(np.max(written[needs] - reads)) + cycle
     complete = (np.arange(1, len(written) + 1, dtype=np.int64) * elems_out) // elems_in
-    pair = _Pair(written, reads + least, complete, cycle, least, 0)
-    return pair._replace(depth=_held(pair, 0.0))
+    return _Pair(written, reads + least, complete, cycle, least)
 
 
 def _held(pair: _Pair, late: float) -> int:
