@@ -77,6 +77,8 @@ def _element_bits(nodes, edges, index: int, port: int) -> int:
         return node.in_bits
     # nodes that take their input's type (fork, requantiser, LabelSelect): the producer's output type
     producer = nodes[edges[index][port]].node
+    if isinstance(producer, ElementwiseAdd):
+        return max(producer.in_bits) + 1  # a sum of two takes one bit more (FINN's MinimizeAccumulatorWidth)
     if isinstance(producer, MVAU):
         return 1 if producer.activation else producer.acc_bits
     if hasattr(producer, "out_bits"):
