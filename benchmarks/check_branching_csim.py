@@ -5,6 +5,7 @@ model (tests/codegen/branching_cases.py; tests/codegen/test_codegen_branches.py 
 images). Prints one line per case and the totals; exits 1 unless all are exact.
 
     PYTHONPATH=. python benchmarks/check_branching_csim.py [--images N] [--specs res-fmnist,random-0,...]
+        [--foldings optimiser,random]
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--images", type=int, default=100)
     parser.add_argument("--specs", default=",".join(SPECS))
+    parser.add_argument("--foldings", default=",".join(FOLDINGS))
     args = parser.parse_args()
     exact = total = 0
     start = time.perf_counter()
@@ -30,7 +32,7 @@ def main() -> int:
           f"{'deadlock':>8} {'overflow':>8} {'s':>5}")
     with tempfile.TemporaryDirectory() as tmp:
         for spec in args.specs.split(","):
-            for folding in FOLDINGS:
+            for folding in args.foldings.split(","):
                 case_start = time.perf_counter()
                 with library_output_to(Path(tmp) / f"{spec}-{folding}.log"):
                     o = check(spec, folding, Path(tmp) / f"{spec}-{folding}", images=args.images)

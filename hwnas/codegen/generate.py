@@ -92,11 +92,8 @@ def generate(
     """
     from hwnas.resources import data_dir
 
-    from hwnas.sim import sized_depths
-
+    # each stream's depth is its StreamingFIFO's, as the cost model sized it (hwnas.cost.fifos)
     layers, streams = read_layers(model)
-    depths = sized_depths(layers, streams)
-    streams = [dict(s, depth=depths.get(s["name"], s["depth"])) for s in streams]
     widths = {s["name"]: s["width"] for s in streams}
     for layer in layers:
         layer["ports"] = [dict(param=f"in{k}", width=widths[name]) for k, name in enumerate(layer["inputs"])]

@@ -4,7 +4,8 @@ Each supported node kind has one function here (FINN attributes -> template argu
 parameter tables); the C++ they feed lives in hls_templates/glue/*.j2 and hls_templates/kernels/.
 The graph may branch (DuplicateStreams fans a stream out, ElementwiseAdd and StreamingConcat join
 streams): every tensor between two kernels becomes one named stream, and StreamingFIFO nodes
-become the depth of the stream they sit on.
+become the depth of the stream they sit on (before a width converter the graph lacks, or after it,
+by their word width).
 """
 
 from __future__ import annotations
@@ -302,7 +303,7 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
         raise UserError("the dataflow graph must have one input and one output stream")
     layers: list[dict] = []
     streams = _Streams()
-    pending_depth: dict[str, int] = {}  # FIFO depth asked for on a stream by StreamingFIFO nodes
+    pending_depth: dict[str, dict[int, int]] = {}  # per tensor: StreamingFIFO depth by word width
     first_input = graph.input[0].name
     for node in graph.node:
         inst = getCustomOp(node)
@@ -312,10 +313,12 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
             if tensor not in streams.by_tensor and tensor != first_input:
                 raise UserError(f"{node.name} reads {tensor}, which no earlier node writes")
         if kind == "StreamingFIFO":
-            name = streams.by_tensor.get(tensors[0])
-            pending_depth[tensors[0]] = max(pending_depth.get(tensors[0], 2), int(inst.get_nodeattr("depth")))
-            streams.by_tensor[node.output[0]] = name
-            pending_depth[node.output[0]] = pending_depth[tensors[0]]
+            # FIFOs in a row on one tensor: by word width, before and after a width converter
+            streams.by_tensor[node.output[0]] = streams.by_tensor.get(tensors[0])
+            depths = dict(pending_depth.get(tensors[0], {}))
+            width = inst.get_instream_width()
+            depths[width] = max(depths.get(width, 2), int(inst.get_nodeattr("depth")))
+            pending_depth[node.output[0]] = depths
             continue
         if kind not in _KINDS:
             raise UserError(f"no HLS template for {node.op_type} (node {node.name})")
@@ -327,7 +330,8 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
                 streams.new(IN_STREAM, width, 0)
             name = streams.by_tensor.get(tensor, IN_STREAM)
             stream = streams.get(name)
-            stream["depth"] = max(stream["depth"], pending_depth.get(tensor, 2))
+            fifos = pending_depth.get(tensor, {})
+            stream["depth"] = max(stream["depth"], fifos.get(stream["width"], 2))
             if name in streams.readers:
                 raise UserError(f"{node.name} and {streams.readers[name]} both read {tensor}; fan-out needs DuplicateStreams")
             streams.readers[name] = node.name
@@ -337,6 +341,8 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
                 converter["node"] = f"(width converter before {node.name})"
                 name = _append(layers, streams, converter, "StreamingDataWidthConverter", [name])[0]
                 streams.readers[name] = node.name
+                converted = streams.get(name)
+                converted["depth"] = max(converted["depth"], fifos.get(width, 2))
             inputs.append(name)
         outputs = _append(layers, streams, layer, kind, inputs)
         for tensor, name in zip(node.output, outputs, strict=True):

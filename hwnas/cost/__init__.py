@@ -1,6 +1,7 @@
 """Analytical cost model of FINN's dataflow graph for a spec, and a resource-aware folding optimiser.
 
-Pure Python on this path: no torch, ONNX or FINN import, so the search can judge thousands of
+Pure Python on this path: no torch or ONNX import, and of FINN only its fitted StreamingFIFO
+formulas (``finn.util.resource_models``, for the FIFOs), so the search can judge thousands of
 architectures per second.
 """
 

@@ -1,17 +1,15 @@
-"""FIFOs where branches reconverge: their depths from the folded schedule, their cost from FINN's
-``StreamingFIFO`` resource model.
+"""The FIFOs of the dataflow graph: every stream that must hold more than FINN's two-word handshake,
+its depth from the folded schedule, its cost from FINN's ``StreamingFIFO`` resource model. The
+lowering inserts exactly these (``hwnas.lower.fifos``) and code generation sizes each stream from
+them, so the estimate's totals count what the generated design builds.
 
-A join (an ``ElementwiseAdd``, a ``StreamingConcat``) consumes one word from every input at a time,
-so an input whose first word arrives early must hold what it produces until the latest input's
-first word arrives. Per node, ``first_word`` is the cycle at which it emits its first output word
-when a frame enters the network at cycle 0: the latest of its inputs' first words plus its own
-lead, the share of a frame of input it must read before it can write (one input vector of an
-MVAU, the buffered rows of a sliding window, one window of a pool) times the cycles a frame takes
-on the way to it (the slowest node it depends on sets the pace). An early input then fills for
-``latest - its first word`` cycles at its own pace, ``words per frame / cycles per frame`` of the
-slowest node behind it. Every join input also keeps FINN's two-word handshake minimum.
-
-Chains have no joins and get no FIFOs: their estimates are unchanged.
+Each stream needs its burst depth (``hwnas.cost.bursts``): what a consumer reading in bursts, or a
+producer writing in bursts, leaves waiting in it, with the consumer lagging its producer just
+enough. Where branches reconverge, a join (an ``ElementwiseAdd``, a ``StreamingConcat``) consumes
+one word from every input at a time, so it starts when its latest input allows: each node starts
+at the latest of its inputs' starts plus their lags, and an input whose producer started early
+holds what it writes in the meantime on top of its burst. Every join input gets a FIFO, even of
+depth 2.
 """
 
 from __future__ import annotations
@@ -20,16 +18,16 @@ import math
 from functools import lru_cache
 from typing import NamedTuple
 
-from hwnas.cost.nodes import MVAU, ElementwiseAdd, LabelSelect, Pool, SlidingWindow
+from hwnas.cost.bursts import MIN_DEPTH, burst_depth, lag, pair_stages
+from hwnas.cost.nodes import MVAU, ElementwiseAdd
 
-MIN_DEPTH = 2  # a FIFO of depth < 2 holds nothing (FINN charges it nothing and fifo.sv refuses it)
 OP_TYPE = "StreamingFIFO_rtl"
 
 
 class Fifo(NamedTuple):
     name: str
     producer: str  # the node whose output it buffers
-    consumer: str  # the join it feeds
+    consumer: str  # the node it feeds
     port: int  # the consumer's input it feeds
     depth: int  # words
     width: int  # bits per word, padded to a byte (FINN's get_instream_width_padded)
@@ -37,41 +35,55 @@ class Fifo(NamedTuple):
     lut: int
     bram18: int
     uram: int
+    at_producer: bool = False  # in the producer's words, before a width converter (else the consumer's)
     op_type: str = OP_TYPE
 
 
-def reconvergence_fifos(nodes, edges, *, part: str, has_uram: bool) -> tuple[Fifo, ...]:
-    """``nodes``: the network's NodeEstimates in graph order; ``edges[i]``: the nodes node i reads."""
-    if all(len(reads) < 2 for reads in edges):
-        return ()  # a chain (the search's inner loop): nothing reconverges
-    pace: list[int] = []  # per node: the largest cycles per frame of it and every node it depends on
-    first_word: list[float] = []
-    for index, estimate in enumerate(nodes):
-        reads = edges[index]
-        pace.append(max([estimate.cost.cycles_per_frame, *(pace[j] for j in reads)]))
-        start = max((first_word[j] for j in reads), default=0.0)
-        first_word.append(start + _lead(estimate.node) * pace[-1])
+def stream_fifos(nodes, edges, *, part: str, has_uram: bool) -> tuple[Fifo, ...]:
+    """``nodes``: the network's NodeEstimates in graph order; ``edges[i]``: the nodes node i reads.
+    A FIFO on each input of each join, and on every other stream whose burst depth exceeds 2; where
+    the generated design converts word widths, one on each side of the converter that needs it."""
+    starts: list[float] = []  # per node: when its schedule starts, in frames after the first node's
     fifos = []
     for index, estimate in enumerate(nodes):
         reads = edges[index]
-        if len(reads) < 2:
-            continue
-        latest = max(first_word[j] for j in reads)
-        for port, j in enumerate(reads):
-            words, width = join_port(estimate.node, estimate.fold, port)
-            backlog = (latest - first_word[j]) * words / pace[j]
-            depth = MIN_DEPTH + math.ceil(backlog)
-            style, lut, bram18, uram = fifo_cost(depth, width, part, has_uram)
-            fifos.append(Fifo(f"{OP_TYPE}_{len(fifos)}", nodes[j].name, estimate.name, port, depth, width, style, lut, bram18, uram))
+        stages = [pair_stages(nodes[j].node, nodes[j].fold, estimate.node, estimate.fold, port) for port, j in enumerate(reads)]
+        ready = [starts[j] + sum(lag(stage) for stage in path) for j, path in zip(reads, stages)]
+        starts.append(max(ready, default=0.0))
+        for port, (j, path) in enumerate(zip(reads, stages)):
+            bits = _element_bits(nodes, edges, index, port)
+            for stage in path:
+                at_consumer = stage is path[-1]
+                late = starts[-1] - ready[port] if at_consumer else 0.0
+                depth = burst_depth(stage, late=late)
+                if (len(reads) < 2 or not at_consumer) and depth <= MIN_DEPTH:
+                    continue
+                # a stage's consumer words: the converter's input is the producer's word
+                width = _padded(stage[1][1] * bits)
+                style, lut, bram18, uram = fifo_cost(depth, width, part, has_uram)
+                fifos.append(Fifo(f"{OP_TYPE}_{len(fifos)}", nodes[j].name, estimate.name, port, depth, width, style,
+                                  lut, bram18, uram, at_producer=not at_consumer))
     return tuple(fifos)
 
 
-def join_port(node, fold, port: int) -> tuple[int, int]:
-    """Words per frame and padded word width in bits on input ``port`` of a join at ``fold``."""
+def _element_bits(nodes, edges, index: int, port: int) -> int:
+    """The bits of one element of the stream into input ``port`` of node ``index`` (its FINN type)."""
+    node = nodes[index].node
     if isinstance(node, ElementwiseAdd):
-        return node.pixels * node.channels // fold.pe, _padded(fold.pe * node.in_bits[port])
-    # StreamingConcat: -1/+1 maps stream as bits, SIMD channels a word
-    return node.pixels * node.channels[port] // fold.simd, _padded(fold.simd)
+        return node.in_bits[port]
+    if node.op_type == "StreamingConcat_hls":
+        return 1  # -1/+1 maps stream as bits
+    if hasattr(node, "in_bits"):
+        return node.in_bits
+    # nodes that take their input's type (fork, requantiser, LabelSelect): the producer's output type
+    producer = nodes[edges[index][port]].node
+    if isinstance(producer, ElementwiseAdd):
+        return max(producer.in_bits) + 1  # a sum of two takes one bit more (FINN's MinimizeAccumulatorWidth)
+    if isinstance(producer, MVAU):
+        return 1 if producer.activation else producer.acc_bits
+    if hasattr(producer, "out_bits"):
+        return producer.out_bits
+    return _element_bits(nodes, edges, edges[index][port], 0)
 
 
 @lru_cache(maxsize=4096)
@@ -88,21 +100,6 @@ def fifo_cost(depth: int, width: int, part: str, has_uram: bool) -> tuple[str, i
         style = _resolve(depth, width, "block")
     cost = _fifo_cost(depth, width, style, is_versal(part))
     return style, int(cost.lut), int(cost.bram), int(cost.uram)
-
-
-def _lead(node) -> float:
-    """The share of a frame of input a node reads before it writes its first word."""
-    if isinstance(node, MVAU):
-        return 1 / node.vectors
-    if isinstance(node, SlidingWindow):
-        ifm_h, ifm_w = node.ifm
-        reach = (node.kernel - 1) * node.dilation
-        return min(1.0, (reach * ifm_w + reach + 1) / (ifm_h * ifm_w))
-    if isinstance(node, Pool):
-        return 1 / math.prod(node.ofm)
-    if isinstance(node, LabelSelect):
-        return 1.0
-    return 0.0  # stream nodes (fork, add, requantiser, concat, padding) pass words on as they come
 
 
 def _padded(bits: int) -> int:

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from hwnas.arch.spec import Arch
 from hwnas.board import LIMITED_KINDS, Board
 from hwnas.cost import mvau
-from hwnas.cost.fifos import Fifo, reconvergence_fifos
+from hwnas.cost.fifos import Fifo, stream_fifos
 from hwnas.cost.fold import UNFOLDED as _UNFOLDED, NodeFold
 from hwnas.cost.folding import Folding
 from hwnas.cost.node_cost import EVALUATORS, NodeCost
@@ -42,7 +42,7 @@ class NetworkEstimate:
     binding_resource: str  # the resource with the highest utilisation
     fits: bool
     roofline_fps: float  # compute bound: no folding could beat it on this board
-    fifos: tuple[Fifo, ...] = ()  # where branches reconverge (hwnas.cost.fifos); none on a chain
+    fifos: tuple[Fifo, ...] = ()  # every stream deeper than the handshake's 2 words (hwnas.cost.fifos)
 
     @property
     def fps(self) -> float:
@@ -83,14 +83,15 @@ def estimate_nodes(
             finish.append(node_cost.cycles_per_frame + max((finish[j] for j in edges[len(finish)]), default=0))
         if slowest is None or node_cost.cycles_per_frame > slowest.cost.cycles_per_frame:
             slowest = per_node[-1]
-    fifos: tuple[Fifo, ...] = ()
-    if edges is not None:
+    if edges is None:
+        edges = tuple(() if i == 0 else (i - 1,) for i in range(len(per_node)))
+    else:
         latency = max(finish)
-        fifos = reconvergence_fifos(per_node, edges, part=board.part, has_uram=board.resources.uram > 0)
-        for fifo in fifos:
-            lut += fifo.lut
-            bram18 += fifo.bram18
-            uram += fifo.uram
+    fifos = stream_fifos(per_node, edges, part=board.part, has_uram=board.resources.uram > 0)
+    for fifo in fifos:
+        lut += fifo.lut
+        bram18 += fifo.bram18
+        uram += fifo.uram
     totals = {"lut": lut, "bram18": bram18, "uram": uram, "dsp": dsp}
     utilisation = {kind: _share(totals[kind], board.budget(kind)) for kind in LIMITED_KINDS}
     return NetworkEstimate(

@@ -9,7 +9,7 @@ running best, and a budget picks one entry per unit with a binary search.
 Branches are then made consistent (``_match_adds``): an add streams its inputs at one PE, so the
 ElementwiseAdd, the stream nodes feeding it and the threshold unit after it take the largest PE its
 inputs' producers stream (faster, never slower, than each one's own choice), and an MVAU feeding it
-at a smaller PE is raised to it. The totals, and so the fit check, count the reconvergence FIFOs.
+at a smaller PE is raised to it. The totals, and so the fit check, count the FIFOs (hwnas.cost.fifos).
 """
 
 from __future__ import annotations
@@ -188,7 +188,8 @@ def _cheapest_with_fifos(name, hw_nodes, edges, units, best, budget: int, board:
         return folding, estimate_nodes(name, hw_nodes, folding, board, edges=edges)
 
     chosen = plan(budget)
-    if not chosen[1].fifos:
+    if all(len(reads) < 2 for reads in edges):
+        # a chain: its FIFOs only absorb bursts, a few LUTs each; the per-node optimum stands
         return chosen
     budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
     budgets = budgets[(budgets >= _fastest(units)) & (budgets < budget)]

@@ -58,11 +58,11 @@ def estimate_dict(result: NetworkEstimate, board: Board, *, target_fps: float | 
             for e in result.nodes
         ],
     }
-    if result.fifos:  # where branches reconverge (hwnas.cost.fifos), counted in the totals; a chain has none
+    if result.fifos:  # every stream deeper than the handshake, and join inputs (hwnas.cost.fifos); in the totals
         data["fifos"] = [
             {
                 "name": f.name, "op_type": f.op_type, "producer": f.producer, "consumer": f.consumer,
-                "port": f.port, "depth": f.depth, "width": f.width, "ram_style": f.ram_style,
+                "port": f.port, "at_producer": f.at_producer, "depth": f.depth, "width": f.width, "ram_style": f.ram_style,
                 "lut": f.lut, "bram18": f.bram18, "uram": f.uram,
             }
             for f in result.fifos

@@ -116,13 +116,13 @@ def accelerator_graph(layers: list[dict], streams: list[dict], *, depths: dict[s
 
 
 def sized_depths(layers: list[dict], streams: list[dict]) -> dict[str, int]:
-    """The depth of every stream between kernels for the generated top: what the graph already
-    asks for (FINN's StreamingFIFO nodes), or what simulation finds it needs, whichever is more."""
+    """The depth simulation finds each stream between kernels needs (``hwnas.sim.sizing``): a
+    check on the cost model's depths, which the generated design uses."""
     from hwnas.sim.sizing import size_fifos
 
     nodes, sim_streams = accelerator_graph(layers, streams)
     needed = size_fifos(nodes, sim_streams)
-    return {s["name"]: max(s["depth"], needed[s["name"]]) for s in streams[1:-1]}
+    return {s["name"]: needed[s["name"]] for s in streams[1:-1]}
 
 
 def reconverging_fifos(layers: list[dict]) -> list[str]:
@@ -150,15 +150,14 @@ def reconverging_fifos(layers: list[dict]) -> list[str]:
 def simulate_layers(layers, streams, frames: int, *, design: str = "accelerator", depths=None,
                     estimates: dict[str, int] | None = None, max_sweeps: int = SWEEPS) -> SimulationResult:
     """Simulate ``frames`` frames of the accelerator of ``read_layers``'s (layers, streams), with
-    the FIFO depths hwnas generates (``sized_depths``) except those ``depths`` names.
+    the FIFO depths hwnas generates (the streams' own, from the graph's StreamingFIFO nodes) except
+    those ``depths`` names.
 
     ``estimates``: the cost model's cycles per frame by FINN node name; the bottleneck is their max.
     ``max_sweeps``: sweeps before the event-driven run takes over (``hwnas.sim.engine``).
     """
     if frames < 1:
         raise ValueError("simulate at least one frame")
-    # the generated design's depths unless told otherwise
-    depths = {**sized_depths(layers, streams), **(depths or {})}
     nodes, sim_streams = accelerator_graph(layers, streams, depths=depths)
     timing = Timing(nodes, sim_streams, frames, max_sweeps=max_sweeps)
     finn_names = {layer["name"]: layer["node"] for layer in layers}

@@ -46,8 +46,10 @@ def _mvau(layer: dict) -> Schedule:
     """hwnas::mvau: NUM_VECS * NF * SF iterations; reads during the first neuron fold of each
     vector, writes after the last synapse fold of each neuron fold."""
     sf, nf = layer["mw"] // layer["simd"], layer["mh"] // layer["pe"]
-    i = np.arange(layer["vectors"] * nf * sf)
-    return _frozen(len(i), [i[(i // sf) % nf == 0]], [i[i % sf == sf - 1]])
+    iterations = layer["vectors"] * nf * sf
+    # built from the words, not from every iteration: unfolded layers run millions of them
+    reads = (np.arange(layer["vectors"], dtype=np.int64)[:, None] * (nf * sf) + np.arange(sf)[None, :]).ravel()
+    return _frozen(iterations, [reads], [np.arange(sf - 1, iterations, sf, dtype=np.int64)])
 
 
 def _thresholding(layer: dict) -> Schedule:
@@ -89,66 +91,66 @@ def _swg(layer: dict) -> Schedule:
     )
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def _swg_schedule(cf, ifm_h, ifm_w, ofm_h, ofm_w, k_h, k_w, s_h, s_w, d_h, d_w, group) -> Schedule:
-    """hwnas::sliding_window_grouped's loop, counter for counter (data-independent)."""
+    """hwnas::sliding_window_grouped's loop (data-independent). Each iteration it writes the next
+    group once the words that group ends on have been read (in an earlier iteration), and reads the
+    next word once the output row in progress reaches the rows the word belongs to; both decisions
+    come from the counters at the start of the iteration. Those are two chains of earliest times
+    that wait for each other, solved here by sweeping both until nothing moves (one sweep per hand
+    over between buffering rows and emitting them, not one per iteration);
+    ``tests/sim/test_sim_schedules.py`` checks it against the loop written out counter for counter."""
     groups = k_h * k_w * cf // group
     row_words = ifm_w * cf
     rows = min((k_h - 1) * d_h + 1 + s_h, ifm_h)
     in_words, out_words = ifm_h * row_words, ofm_h * ofm_w * groups
     # the raster index of each group's last word, relative to its output pixel's top-left corner
     last = np.arange(groups) * group + group - 1
-    last_offset = ((last // (k_w * cf)) * d_h * row_words + ((last // cf) % k_w) * d_w * cf + last % cf).tolist()
-    reads, writes = [], []
-    read = read_row = read_col = written = oy = ox = g = i = 0
-    corner = 0  # raster index of the current output pixel's top-left word
-    while written < out_words or read < in_words:
-        # both decisions come from the counters at the start of the iteration, as in the kernel
-        can_read = read < in_words and read_row < oy * s_h + rows
-        if written < out_words and read > corner + last_offset[g]:
-            writes.append(i)
-            written += 1
-            g += 1
-            if g == groups:
-                g = 0
-                ox += 1
-                if ox == ofm_w:
-                    ox = 0
-                    oy += 1
-                corner = oy * s_h * row_words + ox * s_w * cf
-        if can_read:
-            reads.append(i)
-            read += 1
-            read_col += 1
-            if read_col == row_words:
-                read_col = 0
-                read_row += 1
-        i += 1
-    return _frozen(i, [reads], [writes])
+    last_offset = (last // (k_w * cf)) * d_h * row_words + ((last // cf) % k_w) * d_w * cf + last % cf
+    k = np.arange(out_words, dtype=np.int64)
+    pixel = k // groups
+    needs = (pixel // ofm_w) * s_h * row_words + (pixel % ofm_w) * s_w * cf + last_offset[k % groups]
+    row = np.arange(in_words, dtype=np.int64) // row_words
+    # a word of input row r waits for output row (r - rows) // s_h + 1 to begin: for that many rows' writes
+    waits = np.minimum(np.maximum((row - rows) // s_h + 1, 0), ofm_h) * (ofm_w * groups)
+    waiting = waits > 0
+    writes, reads = k.copy(), np.arange(in_words, dtype=np.int64)
+    while True:
+        new_writes = _earliest(reads[needs] + 1)
+        bound = np.zeros(in_words, dtype=np.int64)
+        bound[waiting] = new_writes[waits[waiting] - 1] + 1
+        new_reads = _earliest(bound)
+        if np.array_equal(new_writes, writes) and np.array_equal(new_reads, reads):
+            break
+        writes, reads = new_writes, new_reads
+    iterations = int(max(writes[-1] if out_words else -1, reads[-1] if in_words else -1)) + 1
+    return _frozen(iterations, [reads], [writes])
+
+
+def _earliest(lower: np.ndarray) -> np.ndarray:
+    """The earliest iterations of a sequence, one per iteration at most, each at or after its ``lower``."""
+    steps = np.arange(len(lower), dtype=np.int64)
+    return np.maximum.accumulate(lower - steps) + steps
 
 
 def _dwc(layer: dict) -> Schedule:
     return _dwc_schedule(layer["in_width"], layer["out_width"], layer["in_words"])
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def _dwc_schedule(in_width: int, out_width: int, in_words: int) -> Schedule:
     """hwnas::width_convert's loop: read while the buffer lacks an output word, then write
-    whenever a whole one is buffered."""
+    whenever a whole one is buffered. Splitting (in_width >= out_width), it writes every iteration
+    and reads word k in iteration k * in_width // out_width; merging, it reads every iteration and
+    writes word w in the iteration its last bit arrives. (``tests/sim/test_sim_schedules.py``
+    checks this against the loop.)"""
     out_words = in_width * in_words // out_width
-    reads, writes = [], []
-    fill = read = written = i = 0
-    while written < out_words:
-        if read < in_words and fill < out_width:
-            reads.append(i)
-            fill += in_width
-            read += 1
-        if fill >= out_width:
-            writes.append(i)
-            fill -= out_width
-            written += 1
-        i += 1
-    return _frozen(i, [reads], [writes])
+    if in_width >= out_width:
+        reads = np.arange(in_words, dtype=np.int64) * in_width // out_width
+        return _frozen(out_words, [reads], [np.arange(out_words, dtype=np.int64)])
+    writes = -(-(np.arange(1, out_words + 1, dtype=np.int64) * out_width) // in_width) - 1
+    iterations = int(writes[-1]) + 1 if out_words else 0
+    return _frozen(iterations, [np.arange(min(in_words, iterations), dtype=np.int64)], [writes])
 
 
 def _duplicate(layer: dict) -> Schedule:

@@ -1,5 +1,6 @@
-"""FIFO depths for the generated accelerator, sized by simulation as FINN's FIFO sizing does with
-its RTL simulator, but here on the kernels' token schedules.
+"""FIFO depths sized by simulation, as FINN's FIFO sizing does with its RTL simulator, but here on
+the kernels' token schedules: a check on the cost model's depths (``hwnas.cost.fifos``), which the
+generated design uses; not a second source of them.
 
 The graph is simulated with unbounded FIFOs while the input words enter evenly spread at the rate
 the slowest kernel can take them (one frame per ``max iterations per frame`` cycles); each

@@ -1,15 +1,17 @@
-"""FIFOs where branches reconverge: depths from the folded schedule, cost from FINN's StreamingFIFO
-model, none on a chain. (That FINN's own estimates of the lowered graph count the same FIFOs, node by
-node, is checked on real lowerings in tests/lower/test_lower_branches.py.)"""
+"""The graph's FIFOs: where branches reconverge and where a burst needs more than two words, depths
+from the folded schedule, cost from FINN's StreamingFIFO model. (That FINN's own estimates of the
+lowered graph count the same FIFOs, node by node, is checked on real lowerings in
+tests/lower/test_lower_branches.py and tests/cost/test_cost_lowering_agreement.py; that they keep the
+simulated design at the estimated frame rate, in tests/sim.)"""
 
 from dataclasses import replace
 
 import pytest
 
-from conftest import CHAIN_ARCHS, REPO
+from conftest import REPO
 from hwnas.arch import load_arch
 from hwnas.board import load_board
-from hwnas.cost import Folding, estimate, plan_folding
+from hwnas.cost import Folding, estimate, hardware_nodes, plan_folding
 from hwnas.cost.fifos import fifo_cost
 
 RES = REPO / "examples" / "archs" / "res-fmnist.yaml"
@@ -35,32 +37,53 @@ def test_skip_fifo_holds_what_the_long_branch_swallows():
     assert skip.depth < 26 * 26 * 16
 
 
-def test_skip_fifo_grows_when_the_long_branch_is_folded_more():
+def test_skip_fifo_is_a_share_of_a_frame_whatever_the_pace():
+    """In the steady state every node handles one frame per bottleneck period, so the skip holds
+    the share of a frame its long branch swallows before the add can start: folding the branch's
+    two convs to SIMD 1 makes them the bottleneck (22x slower) and leaves the depth as it was (to
+    the cycle a word takes, now a smaller share of a frame).
+    (Simulated, both designs run at the estimated rate without a deadlock with these depths.)"""
     arch, board = load_arch(RES), load_board("zcu104")
     folding = plan_folding(arch, board, fps=20_000).folding
-    skip, _ = _skip_and_body(estimate(arch, folding, board))
+    planned = estimate(arch, folding, board)
     slower = dict(folding.nodes)
     for name in ("MVAU_hls_1", "MVAU_hls_2"):  # the two convs of the long branch
         slower[name] = replace(folding.of(name), simd=1)
-    slower_skip, _ = _skip_and_body(estimate(arch, Folding(slower), board))
-    assert slower_skip.depth > 2 * skip.depth
+    slowed = estimate(arch, Folding(slower), board)
+    assert slowed.bottleneck in ("MVAU_hls_1", "MVAU_hls_2")
+    assert slowed.cycles_per_frame > 20 * planned.cycles_per_frame
+    skip, _ = _skip_and_body(planned)
+    assert skip.depth > 100
+    assert _skip_and_body(slowed)[0].depth == pytest.approx(skip.depth, rel=0.01)
 
 
 def test_fifos_are_counted_in_the_totals():
     arch, board = load_arch(RES), load_board("zcu104")
     result = plan_folding(arch, board, fps=2000).estimate
-    assert len(result.fifos) == 4  # two adds, two inputs each
+    joins = [f for f in result.fifos if f.consumer.startswith("ElementwiseAdd")]
+    assert len(joins) == 4  # two adds, two inputs each
     for kind in ("lut", "bram18", "uram"):
         nodes = sum(getattr(n.cost, kind) for n in result.nodes)
         assert getattr(result, kind) == nodes + sum(getattr(f, kind) for f in result.fifos)
     assert sum(f.bram18 for f in result.fifos) > 0
 
 
-@pytest.mark.parametrize("path", CHAIN_ARCHS, ids=lambda p: p.stem)
-def test_chains_get_no_fifos(path):
-    arch, board = load_arch(path), load_board("pynq-z2")
-    result = estimate(arch, Folding({}), board)
-    assert result.fifos == ()
+def test_a_chain_gets_fifos_where_a_consumer_reads_in_bursts():
+    """CNV at finn-examples' folding: each fully connected MVAU (one vector a frame) reads its whole
+    input vector in its first neuron fold while its producer spreads it over the frame, so the
+    FIFO holds all but one word of it; streams that need only the handshake get no FIFO."""
+    from hwnas.cost import read_finn_config
+
+    arch, board = load_arch(REPO / "examples" / "archs" / "cnv-w1a1.yaml"), load_board("pynq-z2")
+    result = estimate(arch, read_finn_config(REPO / "examples" / "folding" / "cnv-w1a1.json", hardware_nodes(arch)), board)
+    nodes = {n.name: n for n in result.nodes}
+    assert result.fifos and all(f.depth > 2 for f in result.fifos)
+    dense = [f for f in result.fifos if f.consumer in ("MVAU_hls_6", "MVAU_hls_7")]
+    assert len(dense) == 2
+    for fifo in dense:
+        consumer = nodes[fifo.consumer]
+        words = consumer.node.mw // consumer.fold.simd
+        assert words - 1 <= fifo.depth <= words
 
 
 def test_deep_fifos_use_block_ram_on_a_part_without_uram():
@@ -74,16 +97,12 @@ def test_deep_fifos_use_block_ram_on_a_part_without_uram():
 
 
 @pytest.mark.parametrize("name", ["res-fmnist", "res-cnv", "cell-bnas"])
-@pytest.mark.parametrize("fps", [500, 5000, 20_000])
+@pytest.mark.parametrize("fps", [500, 5000, 12_000])  # res-cnv reaches 13,889 fps on zcu104
 def test_an_add_streams_its_inputs_at_one_pe(name, fps):
     from hwnas.cost.nodes import ElementwiseAdd, hardware_graph
-    from hwnas.errors import UserError
 
     arch, board = load_arch(REPO / "examples" / "archs" / f"{name}.yaml"), load_board("zcu104")
-    try:
-        plan = plan_folding(arch, board, fps=fps)
-    except UserError:
-        pytest.skip(f"{name} does not reach {fps} fps on {board.name}")
+    plan = plan_folding(arch, board, fps=fps)
     hw_nodes, edges = hardware_graph(arch)
     adds = [i for i, n in enumerate(hw_nodes) if isinstance(n, ElementwiseAdd)]
     assert adds

@@ -59,9 +59,12 @@ def test_lowering_differences_names_what_differs(repo):
     from hwnas.cost.finn_reference import lowering_differences
 
     ours = plan_folding(load_arch(repo / "examples" / "archs" / "tfc-w1a1.yaml"), load_board("pynq-z2"), fps=10_000).estimate
+    assert ours.fifos  # TFC's MVAUs read each vector in a burst
     finn = {
         "nodes": [dict(name=e.name, op_type=e.node.op_type, cycles=e.cost.cycles_per_frame, lut=float(e.cost.lut),
-                       bram18=float(e.cost.bram18)) for e in ours.nodes],
+                       bram18=float(e.cost.bram18)) for e in ours.nodes]
+        + [dict(name=f.name, op_type=f.op_type, cycles=0, lut=float(f.lut), bram18=float(f.bram18), uram=float(f.uram))
+           for f in ours.fifos],
         "total": {"lut": float(ours.lut), "bram18": float(ours.bram18)},
         "bottleneck": {"name": ours.bottleneck}, "fps": ours.fps,
     }
@@ -72,4 +75,6 @@ def test_lowering_differences_names_what_differs(repo):
     changed["fps"] *= 1.01
     assert lowering_differences(ours, changed) == [f"{ours.nodes[1].name}.lut", "total.lut", "fps"]
     changed["nodes"].pop()
+    assert lowering_differences(ours, changed) == ["fifo list"]
+    changed["nodes"].pop(0)
     assert lowering_differences(ours, changed) == ["node list"]

@@ -57,13 +57,19 @@ def lower_and_compare(arch, board_name, out, speed_up):
 
 
 def fifo_depths(dataflow_path):
-    """Each StreamingFIFO_rtl of a lowered graph: the node it feeds and its depth."""
+    """Each StreamingFIFO_rtl of a lowered graph: the node it feeds (through any FIFO after it) and its depth."""
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.custom_op.registry import getCustomOp
 
     model = ModelWrapper(str(dataflow_path))
+
+    def reader(node):
+        while node.op_type == "StreamingFIFO_rtl":
+            node = model.find_consumer(node.output[0])
+        return node.name
+
     return {
-        n.name: (model.find_consumer(n.output[0]).name, getCustomOp(n).get_nodeattr("depth"))
+        n.name: (reader(model.find_consumer(n.output[0])), getCustomOp(n).get_nodeattr("depth"))
         for n in model.graph.node if n.op_type == "StreamingFIFO_rtl"
     }
 

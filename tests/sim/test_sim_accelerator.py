@@ -57,6 +57,40 @@ def _simulated(networks, name, frames=FRAMES, **kwargs):
 NAMES = ["cnv-finn-examples", "cnv-optimiser", "tfc-optimiser", "sfc-optimiser", "padded-parallel-optimiser"]
 
 
+def _generated_depths(run):
+    """Each stream between kernels of the generated design: its depth, keyed by the FINN node it
+    feeds, the input port, and whether it runs into a width converter the design adds there."""
+    from qonnx.core.modelwrapper import ModelWrapper
+
+    from hwnas.codegen.layers import read_layers
+
+    layers, streams = read_layers(ModelWrapper(str(run / "dataflow.onnx")))
+    reader = {name: layer for layer in layers for name in layer["inputs"]}
+    found = {}
+    for stream in streams[1:-1]:
+        into, layer = stream["name"], reader[stream["name"]]
+        before_converter = layer["node"].startswith("(width converter")
+        if before_converter:
+            into = layer["outputs"][0]
+            layer = reader[into]
+        found[layer["node"], layer["inputs"].index(into), before_converter] = stream["depth"]
+    return found
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_generated_stream_depths_are_the_cost_models(networks, name):
+    """One source of truth: every stream's depth in the generated design is the FIFO the cost model
+    sized for it (2, the handshake, where it sized none)."""
+    from hwnas.cost import estimate, hardware_nodes, read_finn_config
+
+    arch, run = networks[name]
+    fifos = estimate(arch, read_finn_config(run / "folding_config.json", hardware_nodes(arch)), load_board(BOARD)).fifos
+    assert fifos
+    sized = {(f.consumer, f.port, f.at_producer): f.depth for f in fifos}
+    generated = _generated_depths(run)
+    assert {key: depth for key, depth in generated.items() if depth > 2} == {k: d for k, d in sized.items() if d > 2}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_throughput_matches_the_cost_model_without_deadlock_or_overflow(networks, name):
     result = _simulated(networks, name)
@@ -72,11 +106,11 @@ def test_throughput_matches_the_cost_model_without_deadlock_or_overflow(networks
 # about 3 minutes here
 @pytest.mark.parametrize("name", [name for name in NAMES if name != "cnv-optimiser"])
 def test_fifos_cut_to_depth_2_cost_throughput(networks, name):
-    """Every FIFO the sizing made deeper than 2, cut to 2: the simulated frame rate drops below the
-    cost model's (a simulator that ignored the depths would not notice)."""
+    """Every FIFO the cost model made deeper than 2, cut to 2: the simulated frame rate drops below
+    the cost model's (a simulator that ignored the depths would not notice)."""
     sized = _simulated(networks, name, frames=4)
     deep = {f.name: 2 for f in sized.fifos if f.depth > 2}
-    assert deep, "the sizing found no FIFO that needs more than 2 words"
+    assert deep, "the cost model sized no FIFO deeper than 2 words"
     cut = _simulated(networks, name, frames=4, depths=deep)
     assert cut.deadlock or cut.cycles_per_frame > sized.cycles_per_frame * (1 + TOLERANCE), cut.verdict()
     assert all(f.peak <= f.depth for f in cut.fifos)
@@ -105,3 +139,23 @@ def test_schedules_read_and_write_what_the_csim_reads_and_writes(networks, name,
     for layer in layers:
         kernel = schedule(layer)
         assert (len(kernel.reads[0]), len(kernel.writes[0])) == counted[layer["name"]], layer["name"]
+
+
+@pytest.mark.parametrize("name", ["cnv-finn-examples", "cnv-optimiser"])
+def test_the_simulators_own_sizing_checks_the_cost_models_depths(networks, name):
+    """The simulator's sizing (every stream as deep as it gets with the input spread evenly at the
+    bottleneck's rate, hwnas.sim.sizing) is a second, independent answer: on CNV the cost model's
+    depths reach the same steady state with fewer FIFO bits (on the small MLPs they take more)."""
+    from qonnx.core.modelwrapper import ModelWrapper
+
+    from hwnas.codegen.layers import read_layers
+    from hwnas.sim import simulate_layers, sized_depths
+
+    _, run = networks[name]
+    layers, streams = read_layers(ModelWrapper(str(run / "dataflow.onnx")))
+    needed = sized_depths(layers, streams)
+    theirs = simulate_layers(layers, streams, 4, depths=needed)
+    ours = simulate_layers(layers, streams, 4)
+    assert not ours.deadlock and ours.cycles_per_frame == theirs.cycles_per_frame
+    width = {s["name"]: s["width"] for s in streams}
+    assert sum(s["depth"] * s["width"] for s in streams[1:-1]) <= sum(d * width[n] for n, d in needed.items())

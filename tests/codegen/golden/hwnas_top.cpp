@@ -130,7 +130,7 @@ void hwnas_top(hls::stream<hwnas_in_word> &in_stream, hls::stream<hwnas_out_word
     hls::stream<ap_uint<IN_WIDTH> > in_words("in_words");
     hls::stream<ap_uint<OUT_WIDTH> > out_classes("out_classes");
     hls::stream<ap_uint<16> > s1("s1");
-#pragma HLS STREAM variable = s1 depth = 29
+#pragma HLS STREAM variable = s1 depth = 2
     hls::stream<ap_uint<16> > s2("s2");
 #pragma HLS STREAM variable = s2 depth = 2
     hls::stream<ap_uint<72> > s3("s3");

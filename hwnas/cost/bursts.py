@@ -1,0 +1,185 @@
+"""How many words a stream between two kernels must hold so that neither waits for the other: the
+burst depth of every producer -> consumer pair, from the kernels' token schedules.
+
+A kernel's schedule (``hwnas.sim.schedules``, the same loops the generated C++ runs) says in which
+iteration of a frame it reads and writes each word. In the steady state every kernel handles one
+frame per bottleneck period, so the model stretches each schedule evenly over one period (the
+bottleneck's own is unstretched), lets the consumer lag the producer just enough that no read comes
+before its word, and counts the words written and not yet read: an MVAU that reads a vector's words
+in a burst and then computes for many cycles needs them all buffered, a kernel that reads one word
+per iteration next to one that writes one needs the handshake's 2. The stretch scales both
+schedules alike, so the depth depends on the pair alone and is cached by its parameters (the
+optimiser sees the same shapes again and again).
+
+Producer and consumer may use different word widths (the generated design converts between them):
+depths count the consumer's words, where the FIFO sits.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+
+from hwnas.sim.schedules import schedule
+
+MIN_DEPTH = 2  # a FIFO of depth < 2 holds nothing (FINN charges it nothing and fifo.sv refuses it)
+FRAMES = 3  # frames laid end to end: the occupancy pattern repeats from the second
+
+
+def _mvau(node, fold):
+    return dict(kind="mvau", mw=node.mw, mh=node.mh, simd=fold.simd, pe=fold.pe, vectors=node.vectors), fold.simd, fold.pe
+
+
+def _swg(node, fold):
+    (ifm_h, ifm_w), (ofm_h, ofm_w) = node.ifm, node.ofm
+    group = node.kernel * node.kernel if fold.parallel_window else 1
+    layer = dict(
+        kind="swg", channels=node.channels, simd=fold.simd, ifm_h=ifm_h, ifm_w=ifm_w, ofm_h=ofm_h, ofm_w=ofm_w,
+        k_h=node.kernel, k_w=node.kernel, s_h=node.stride, s_w=node.stride, d_h=node.dilation, d_w=node.dilation,
+        parallel=fold.parallel_window,
+    )
+    return layer, fold.simd, fold.simd * group
+
+
+def _padding(node, fold):
+    h, w = node.ifm
+    p = node.padding
+    layer = dict(kind="fmpadding", channels=node.channels, simd=fold.simd, in_h=h, in_w=w, top=p, bottom=p, left=p, right=p)
+    return layer, fold.simd, fold.simd
+
+
+def _pool(node, fold):
+    layer = dict(kind="pool", channels=node.channels, pe=fold.pe, k2=node.kernel * node.kernel, pixels=math.prod(node.ofm))
+    return layer, fold.pe, fold.pe
+
+
+def _labelselect(node, fold):
+    return dict(kind="labelselect", labels=node.labels, pe=fold.pe), fold.pe, 1
+
+
+def _duplicate(node, fold):
+    return dict(kind="duplicate", out_words=node.pixels * node.channels // fold.pe, branches=node.outputs), fold.pe, fold.pe
+
+
+def _add(node, fold):
+    return dict(kind="add", words=node.pixels * node.channels // fold.pe), fold.pe, fold.pe
+
+
+def _thresholding(node, fold):
+    return dict(kind="thresholding", vectors=node.pixels, channels=node.channels, pe=fold.pe), fold.pe, fold.pe
+
+
+def _concat(node, fold):
+    layer = dict(kind="concat", simd=fold.simd, vectors=node.pixels, ins=tuple(dict(channels=c) for c in node.channels))
+    return layer, fold.simd, fold.simd
+
+
+# per FINN op type: (node, fold) -> (the schedule's layer parameters, input and output elements per word)
+_LAYERS = {
+    "MVAU_hls": _mvau,
+    "ConvolutionInputGenerator_rtl": _swg,
+    "FMPadding_rtl": _padding,
+    "Pool_hls": _pool,
+    "LabelSelect_hls": _labelselect,
+    "DuplicateStreams_hls": _duplicate,
+    "ElementwiseAdd_hls": _add,
+    "Thresholding_rtl": _thresholding,
+    "StreamingConcat_hls": _concat,
+}
+
+
+def kernel(node, fold) -> tuple[dict, int, int]:
+    """The layer parameters ``hwnas.sim.schedules`` models ``node`` at ``fold`` with, and the
+    elements a word carries on its input and on its output."""
+    return _LAYERS[node.op_type](node, fold)
+
+
+def pair_stages(producer, producer_fold, consumer, consumer_fold, port: int) -> tuple[tuple, ...]:
+    """The kernel pairs a stream from ``producer`` into input ``port`` of ``consumer`` passes: one,
+    or two where their words differ in width and the generated design converts between them (the
+    converter takes a wide word only as fast as it hands on its narrow ones, so the producer's side
+    needs its own FIFO): ((producer key, consumer key, port), ...), each a cache key."""
+    return _stages(_kernel_key(producer, producer_fold), _kernel_key(consumer, consumer_fold), port)
+
+
+@lru_cache(maxsize=1 << 16)
+def _kernel_key(node, fold) -> tuple:
+    return _key(kernel(node, fold))
+
+
+@lru_cache(maxsize=1 << 14)
+def _stages(made: tuple, used: tuple, port: int) -> tuple[tuple, ...]:
+    elems_out, elems_in = made[2], used[1]
+    if elems_out == elems_in:
+        return ((made, used, port),)
+    words = len(schedule(_layer(made[0])).writes[0])
+    converter = _key((dict(kind="dwc", in_width=elems_out, out_width=elems_in, in_words=words), elems_out, elems_in))
+    return ((made, converter, 0), (converter, used, port))
+
+
+def burst_depth(stage: tuple, *, late: float = 0.0) -> int:
+    """The words the stream of one stage (``pair_stages``) must hold, in its consumer's words;
+    ``late``: how much later than its least lag (in frames) the consumer starts, waiting for
+    another input."""
+    if not late:
+        return _summary(*stage)[1]
+    return _held(_pair(*stage), late)
+
+
+def lag(stage: tuple) -> float:
+    """How far (in frames) a stage's consumer lags its producer so that no read comes before its word."""
+    return _summary(*stage)[0]
+
+
+@lru_cache(maxsize=1 << 15)
+def _summary(producer: tuple, consumer: tuple, port: int) -> tuple[float, int]:
+    """(lag, depth) of a pair: small, so many are kept (the optimiser meets the same pairs often)."""
+    pair = _pair(producer, consumer, port)
+    return pair.lag, _held(pair, 0.0)
+
+
+def _key(found: tuple[dict, int, int]) -> tuple:
+    layer, in_elems, out_elems = found
+    return tuple((k, v if not isinstance(v, tuple) else tuple(tuple(sorted(d.items())) for d in v)) for k, v in layer.items()), in_elems, out_elems
+
+
+def _layer(items: tuple) -> dict:
+    return {k: v if k != "ins" else tuple(dict(d) for d in v) for k, v in items}
+
+
+class _Pair(NamedTuple):
+    written: np.ndarray  # producer word times over FRAMES frames, in frames
+    read_at: np.ndarray  # consumer word times at the least lag, in frames
+    complete: np.ndarray  # consumer words complete at each producer write
+    cycle: float  # one cycle, in frames (a word is readable the cycle after its write)
+    lag: float
+
+
+@lru_cache(maxsize=64)  # word times of a few frames: megabytes for a large layer, so only a few kept
+def _pair(producer: tuple, consumer: tuple, port: int) -> _Pair:
+    (p_layer, _, elems_out), (c_layer, elems_in, _) = producer, consumer
+    made, used = schedule(_layer(p_layer)), schedule(_layer(c_layer))
+    cycle = 1 / max(made.iterations, used.iterations)
+    frames = np.arange(FRAMES, dtype=np.int64)[:, None]
+    # word times in frames, each schedule stretched evenly over one
+    written = ((made.writes[0][None, :] + frames * made.iterations) / made.iterations).ravel()
+    reads = ((used.reads[port][None, :] + frames * used.iterations) / used.iterations).ravel()
+    words_in = np.arange(1, len(reads) + 1, dtype=np.int64)
+    if len(written) * elems_out != len(reads) * elems_in:
+        raise ValueError(f"{p_layer} writes {len(written) * elems_out} elements, {c_layer} reads {len(reads) * elems_in}")
+    needs = (words_in * elems_in + elems_out - 1) // elems_out - 1  # the producer word each read completes
+    least = float(np.max(written[needs] - reads)) + cycle
+    complete = (np.arange(1, len(written) + 1, dtype=np.int64) * elems_out) // elems_in
+    return _Pair(written, reads + least, complete, cycle, least)
+
+
+def _held(pair: _Pair, late: float) -> int:
+    """The most words written and not yet read when the consumer starts ``late`` frames after its
+    least lag: each whole frame late adds a frame of words (the schedules repeat every frame)."""
+    frames, part = divmod(late, 1.0)
+    held = pair.complete - np.searchsorted(pair.read_at + part + pair.cycle, pair.written, side="right")
+    words_per_frame = len(pair.read_at) // FRAMES
+    return max(MIN_DEPTH, int(held.max()) + int(frames) * words_per_frame)
