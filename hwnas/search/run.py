@@ -28,6 +28,7 @@ from hwnas.data.dataset import Dataset, write_class_names
 from hwnas.errors import UserError
 from hwnas.logs import logging_to_file
 from hwnas.search.budget import Budget
+from hwnas.search.recipe import SupernetRecipe
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
 from hwnas.search.final import SearchOutcome, candidate_from, describe, lower_best, record_candidate, train_candidate, write_summary
 from hwnas.search.study import check_study_identity, judge, judging_fingerprint, open_study, pareto_trials, run_study, trial_records
@@ -55,6 +56,7 @@ class SearchSettings:
     artifacts: Any = None  # an optuna.artifacts store or a folder for one; None: out_dir/artifacts
     heartbeat_s: int = 10  # a worker's task or trial is failed after grace_s without a heartbeat
     grace_s: int = 30
+    recipe: SupernetRecipe = SupernetRecipe()  # how the supernet is trained (part of its cache key)
 
     def storage_url(self) -> str:
         return self.storage or f"sqlite:///{self.out_dir / 'study.db'}"
@@ -124,12 +126,12 @@ def _data_key(settings: SearchSettings, data_identity: dict) -> str:
     return f"{Path(name).name or 'data'}-{data_identity['data']}"
 
 
-def _supernet_path(settings: SearchSettings, space: SearchSpace, origin: str, data_key: str) -> Path:
+def supernet_path(settings: SearchSettings, space: SearchSpace, origin: str, data_key: str) -> Path:
     budget = settings.budget
     key = json.dumps(
         {"dataset": data_key, "origin": origin, "space": repr(space.space), "input": repr(space.input),
          "subset": budget.train_subset, "validation": budget.validation, "epochs": budget.supernet_epochs,
-         "seed": settings.seed},
+         "seed": settings.seed, "recipe": settings.recipe.to_dict()},
         sort_keys=True,
     )
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
@@ -155,6 +157,23 @@ def _open_dataset(settings: SearchSettings):
         raise UserError(f"--resize applies to your own folder or .npz, not to {dataset}")
     info = dataset_info(dataset)
     return None, info.image_shape or (1, 16, 16), info.classes or 4, {}
+
+
+def search_split(dataset: Dataset, budget: Budget, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(training, validation) indices into the training split: a seeded draw of the budget's
+    validation images (which rank candidates) and its training subset from the rest."""
+    order = np.random.default_rng(seed).permutation(len(dataset.train))
+    # a small dataset of the user's keeps four fifths of its training images for training
+    validation = min(budget.validation, len(dataset.train) // 5)
+    train_index = order[validation:]
+    if budget.train_subset is not None:
+        train_index = train_index[: budget.train_subset]
+    return train_index, order[:validation]
+
+
+def supernet_pixels(dataset: Dataset, space: SearchSpace, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Raw float pixels in the supernet's layout and their labels."""
+    return dataset.train.images[index].astype(np.float32).reshape(len(index), *space.input.shape), dataset.train.labels[index]
 
 
 def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> SearchOutcome:
@@ -192,22 +211,14 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         dataset = load_dataset(settings.dataset, space.largest(), locations=locations, seed=settings.seed,
                                progress=settings.progress)
     log(dataset.summary())
-    rng = np.random.default_rng(settings.seed)
-    order = rng.permutation(len(dataset.train))
-    # a small dataset of the user's keeps four fifths of its training images for training
-    validation = min(budget.validation, len(dataset.train) // 5)
-    val_index = order[:validation]
-    train_index = order[validation:]
-    if budget.train_subset is not None:
-        train_index = train_index[: budget.train_subset]
-    pixels = lambda idx: dataset.train.images[idx].astype(np.float32).reshape(len(idx), *space.input.shape)
-    train_x, train_y = pixels(train_index), dataset.train.labels[train_index]
-    val_x, val_y = pixels(val_index), dataset.train.labels[val_index]
+    train_index, val_index = search_split(dataset, budget, settings.seed)
+    train_x, train_y = supernet_pixels(dataset, space, train_index)
+    val_x, val_y = supernet_pixels(dataset, space, val_index)
     data_key = _data_key(settings, data_identity)
     store = settings.artifact_store()
 
     supernet = SuperNet(space, seed=settings.seed)
-    path = _supernet_path(settings, space, dataset.origin, data_key)
+    path = supernet_path(settings, space, dataset.origin, data_key)
     done_path = path.with_suffix(".done")
     path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -217,7 +228,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         if not done_path.is_file():
             log(f"training the supernet ({budget.supernet_epochs} epochs, sandwich rule) -> {path}")
             losses = train_supernet(
-                supernet, train_x, train_y, epochs=budget.supernet_epochs, seed=settings.seed,
+                supernet, train_x, train_y, epochs=budget.supernet_epochs, recipe=settings.recipe, seed=settings.seed,
                 device=settings.device, progress=settings.progress, state_path=path, log=log,
             )
             done_path.write_text(json.dumps({"losses": losses}) + "\n")
@@ -237,7 +248,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     run_study(
         study, space, board=settings.board, fps=settings.fps,
         accuracy_of=lambda point: subnet_accuracy(supernet, point, calib_images=calib, images=val_x, labels=val_y),
-        trials=budget.trials, worker=tasks.label, log=log, log_every=budget.population,
+        trials=budget.trials, worker=tasks.label, log=log, log_every=budget.population, seed=sampler_seed,
     )
     front = pareto_trials(study)
     if not front:
