@@ -8,7 +8,7 @@ images for ``--scratch-epochs`` epochs with ``hwnas train``'s recipe. Prints eac
 accuracies and LUTs at the board and rate, then Kendall's tau and Spearman's rho between them.
 
     PYTHONPATH=. python benchmarks/bench_kendall_tau.py --space conv --threads 1
-    PYTHONPATH=. python benchmarks/bench_kendall_tau.py --space conv --plain   # the old sandwich recipe
+    PYTHONPATH=. python benchmarks/bench_kendall_tau.py --space conv --warmup-share 0 --no-distill --no-clip-latent
 
 The scratch trainings are cached under ``--cache-dir`` (keyed by subnet and recipe), so runs that
 only change the supernet's recipe retrain no subnet. ``--space cell`` works once the search offers
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
-import json
 import sys
 import time
 from pathlib import Path
@@ -33,8 +32,6 @@ from hwnas.search.budget import get_budget
 from hwnas.search.recipe import SupernetRecipe
 from hwnas.search.space import RandomChoices, SearchSpace
 from hwnas.search.study import point_key
-
-PLAIN = SupernetRecipe(warmup_share=0.0, distill=False, clip_latent=False)
 
 
 def distinct_points(space: SearchSpace, count: int, seed: int) -> list[dict]:
@@ -62,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=Path("runs/kendall-cache"))
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--plain", action="store_true", help="the plain sandwich rule (no warm-up, distillation or clipping)")
+    recipe = parser.add_argument_group("supernet recipe (default: the search's, hwnas.search.recipe.SupernetRecipe)")
+    recipe.add_argument("--warmup-share", type=float, help="share of the steps that train the largest subnet alone")
+    recipe.add_argument("--distill", action=argparse.BooleanOptionalAction, help="in-place distillation from the largest subnet")
+    recipe.add_argument("--clip-latent", action=argparse.BooleanOptionalAction, help="latent weights clipped to [-1, 1]")
     args = parser.parse_args(argv)
     try:
         return run(args)
@@ -75,16 +75,16 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from hwnas.data import Locations, load_dataset
-    from hwnas.search.final import describe, train_candidate
+    from hwnas.search.final import describe, final_config, train_candidate
     from hwnas.search.ranking import rank_agreement
     from hwnas.search.run import SearchSettings, choose_space, search_split, supernet_pixels, supernet_path
     from hwnas.search.supernet import SuperNet, subnet_accuracy, train_supernet
-    from hwnas.train import TrainConfig
 
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
     budget = get_budget(args.budget)
-    recipe = PLAIN if args.plain else SupernetRecipe()
+    chosen = {name: getattr(args, name) for name in ("warmup_share", "distill", "clip_latent") if getattr(args, name) is not None}
+    recipe = dataclasses.replace(SupernetRecipe(), **chosen)
     locations = Locations(data_dir=args.data_dir, cache_dir=args.cache_dir / "datasets")
     settings = SearchSettings(dataset=args.dataset, board=load_board(args.board), fps=args.fps, budget=budget,
                               out_dir=args.cache_dir, cache_dir=args.cache_dir, seed=args.seed, space=args.space,
@@ -110,21 +110,22 @@ def run(args: argparse.Namespace) -> int:
     supernet_s = time.perf_counter() - started
 
     scratch = dataclasses.replace(settings, budget=dataclasses.replace(budget, final_epochs=args.scratch_epochs))
-    config = TrainConfig(dataset=dataset.name, epochs=args.scratch_epochs, seed=args.seed, threads=args.threads)
-    recipe_key = hashlib.sha256(json.dumps(config.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
+    # the yardstick stays put when hwnas train's defaults move: no warm-up, no label smoothing
+    config = dataclasses.replace(final_config(dataset.name, scratch), label_smoothing=0.0, warmup_share=0.0)
     rows = []
     for point in distinct_points(space, args.subnets, args.seed + 1):
         arch = space.decode(point)
         inherited = subnet_accuracy(supernet, point, calib_images=train_x[: budget.calibration], images=val_x, labels=val_y)
         digest = hashlib.sha256(point_key(point).encode()).hexdigest()[:12]
-        run_dir = args.cache_dir / "scratch" / f"{dataset.name}-{budget.name}-{recipe_key}-{digest}"
-        trained = train_candidate(arch, dataset, scratch, run_dir, train_index, val_index, init=None, log=lambda line: None)
+        run_dir = args.cache_dir / "scratch" / f"{dataset.name}-{budget.name}-{config.digest()}-{digest}"
+        trained = train_candidate(arch, dataset, scratch, run_dir, train_index, val_index, init=None, log=lambda line: None,
+                                  config=config)
         rows.append((trained.lut, inherited, trained.val_accuracy, describe(arch)))
         print(f"  {describe(arch)}: supernet {inherited:.2%}, scratch {trained.val_accuracy:.2%}", flush=True)
 
     rows.sort()
     print(f"\n{args.space} space, budget {budget.name}, {len(val_index):,} validation images, supernet recipe "
-          f"{'plain sandwich' if args.plain else recipe.to_dict()}, scratch: {args.scratch_epochs} epochs on "
+          f"{recipe.to_dict()}, scratch: {args.scratch_epochs} epochs on "
           f"{len(train_index):,} images")
     print(f"{'LUT':>7}  {'supernet':>8}  {'scratch':>8}  subnet")
     for lut, inherited, trained, name in rows:

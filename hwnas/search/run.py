@@ -30,7 +30,9 @@ from hwnas.logs import logging_to_file
 from hwnas.search.budget import Budget
 from hwnas.search.recipe import SupernetRecipe
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
-from hwnas.search.final import SearchOutcome, candidate_from, describe, lower_best, record_candidate, train_candidate, write_summary
+from hwnas.search.final import (
+    SearchOutcome, candidate_from, describe, final_config, lower_best, record_candidate, train_candidate, write_summary,
+)
 from hwnas.search.study import check_study_identity, judge, judging_fingerprint, open_study, pareto_trials, run_study, trial_records
 from hwnas.search.workers import Coordination, Tasks, download, open_storage, upload
 
@@ -286,7 +288,9 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
                                                    train_index, val_index, init=init, log=log), store, tasks)
 
     def train_reference(ref: Arch, record) -> None:
-        ref_dir = settings.cache_dir / "references" / f"{data_key}-{budget.name}-seed{settings.seed}" / ref.name
+        # the training recipe's digest: references trained by another recipe are other runs
+        recipe = final_config(dataset.name, settings).digest()
+        ref_dir = settings.cache_dir / "references" / f"{data_key}-{budget.name}-seed{settings.seed}-{recipe}" / ref.name
         record_candidate(record, train_candidate(ref, dataset, settings, ref_dir, train_index, val_index, init=None, log=log),
                           store, tasks)
 
