@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=Path("runs/kendall-cache"))
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--supernet-only", action="store_true",
+                        help="train (or load) the supernet and print the subnets' supernet accuracies only")
     recipe = parser.add_argument_group("supernet recipe (default: the search's, hwnas.search.recipe.SupernetRecipe)")
     recipe.add_argument("--warmup-share", type=float, help="share of the steps that train the largest subnet alone")
     recipe.add_argument("--distill", action=argparse.BooleanOptionalAction, help="in-place distillation from the largest subnet")
@@ -116,6 +118,9 @@ def run(args: argparse.Namespace) -> int:
     for point in distinct_points(space, args.subnets, args.seed + 1):
         arch = space.decode(point)
         inherited = subnet_accuracy(supernet, point, calib_images=train_x[: budget.calibration], images=val_x, labels=val_y)
+        if args.supernet_only:
+            print(f"  {describe(arch)}: supernet {inherited:.2%}", flush=True)
+            continue
         digest = hashlib.sha256(point_key(point).encode()).hexdigest()[:12]
         run_dir = args.cache_dir / "scratch" / f"{dataset.name}-{budget.name}-{config.digest()}-{digest}"
         trained = train_candidate(arch, dataset, scratch, run_dir, train_index, val_index, init=None, log=lambda line: None,
@@ -123,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         rows.append((trained.lut, inherited, trained.val_accuracy, describe(arch)))
         print(f"  {describe(arch)}: supernet {inherited:.2%}, scratch {trained.val_accuracy:.2%}", flush=True)
 
+    if args.supernet_only:
+        return 0
     rows.sort()
     print(f"\n{args.space} space, budget {budget.name}, {len(val_index):,} validation images, supernet recipe "
           f"{recipe.to_dict()}, scratch: {args.scratch_epochs} epochs on "

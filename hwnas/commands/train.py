@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("arch", type=Path, metavar="ARCH", help="architecture spec (YAML)")
     parser.add_argument("--out", type=Path, required=True, help="output folder (resumed when it holds a run)")
     parser.add_argument("--epochs", type=_positive, default=10, help="epochs (default: 10)")
-    parser.add_argument("--batch-size", type=_positive, default=128, help="batch size (default: 128)")
+    parser.add_argument("--batch-size", type=_positive, default=TrainConfig.batch_size, help=f"batch size (default: {TrainConfig.batch_size})")
     parser.add_argument("--lr", type=float, default=0.01, help="Adam's initial learning rate, decayed by a cosine (default: 0.01)")
     parser.add_argument(
         "--weight-decay", type=float, default=0.0,
