@@ -22,9 +22,9 @@ class SupernetRecipe:
 
     lr: float = 1e-2
     random_subnets: int = 2
-    warmup_share: float = 0.0
-    distill: bool = False
-    clip_latent: bool = False
+    warmup_share: float = 0.34
+    distill: bool = True
+    clip_latent: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.warmup_share < 1.0:

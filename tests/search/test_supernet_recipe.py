@@ -59,7 +59,6 @@ def test_other_subnets_learn_the_largest_subnet_s_predictions_not_the_labels(dis
 
 def test_warm_up_trains_only_the_largest_subnet_and_latent_weights_stay_clipped():
     x, y = batch()
-    largest = SPACE.sample(ExtremeChoices(True))
     net = SuperNet(SPACE, seed=1)
     with torch.no_grad():
         for w in net.weights.values():
@@ -70,18 +69,36 @@ def test_warm_up_trains_only_the_largest_subnet_and_latent_weights_stay_clipped(
     train_supernet(net, x.numpy(), y.numpy(), epochs=4, batch_size=64, progress=False,
                    recipe=SupernetRecipe(warmup_share=0.5, distill=True, clip_latent=True),
                    log=lambda line: after_epoch.append({k: w.detach().clone() for k, w in net.weights.items()}))
-    used_by_largest = {key for key, _ in net.layer_plan(largest) if key != "pool"}
-    assert "classifier_conv" not in used_by_largest  # the smallest subnet's classifier (no head)
+    used_by = {name: {key for key, _ in net.layer_plan(SPACE.sample(ExtremeChoices(name == "largest"))) if key != "pool"}
+               for name in ("largest", "smallest")}
+    only_smallest = used_by["smallest"] - used_by["largest"]
+    assert any(key.startswith("classifier_conv") for key in only_smallest)  # no head: the smallest's classifier
     for key in net.weights:
         assert all(snapshot[key].abs().max() <= 1.0 for snapshot in after_epoch)
         clipped = before[key].clamp(-1, 1)
-        if key in used_by_largest:
+        if key in used_by["largest"]:
             assert not torch.equal(after_epoch[1][key], clipped), key
-        else:  # untouched by the warm-up, trained after it
+        else:  # untouched by the warm-up
             assert torch.equal(after_epoch[1][key], clipped), key
+        if key in only_smallest:  # and trained after it
             assert not torch.equal(after_epoch[3][key], clipped), key
 
 
 def test_recipe_rejects_a_warm_up_of_every_step():
     with pytest.raises(ValueError, match="warmup_share"):
         SupernetRecipe(warmup_share=1.0)
+
+
+def test_final_map_sizes_are_every_map_a_subnet_hands_its_first_linear_layer():
+    from hwnas.arch.spec import Linear
+    from hwnas.search.space import RandomChoices
+    from hwnas.search.supernet import final_map_sizes
+
+    space = SearchSpace(ImageInput(1, 12, 10, 8), 4, ConvSpace(widths=(4, 8), head_widths=(8,)))
+    rng = np.random.default_rng(0)
+    drawn = set()
+    for _ in range(3000):
+        arch = space.decode(space.sample(RandomChoices(rng)))
+        drawn.add(tuple(next(s for s in arch.shapes() if isinstance(s.layer, Linear)).in_shape[1:]))
+    assert set(final_map_sizes(space)) == drawn
+    assert (12, 10) in drawn and (10, 8) in drawn  # 1x1 kernels only; one 3x3: maps need not be square
