@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", default="quick", help="the search budget whose supernet is ranked (default: quick)")
     parser.add_argument("--subnets", type=int, default=12, help="distinct subnets sampled (default: 12)")
     parser.add_argument("--scratch-epochs", type=int, default=2, help="epochs of each training from scratch (default: 2)")
+    parser.add_argument("--scratch-batch", type=int, default=128, help="batch size of the trainings from scratch (default: 128)")
     parser.add_argument("--board", default="pynq-z2")
     parser.add_argument("--fps", type=float, default=1000.0)
     parser.add_argument("--dataset", default="fashion-mnist")
@@ -112,8 +113,9 @@ def run(args: argparse.Namespace) -> int:
     supernet_s = time.perf_counter() - started
 
     scratch = dataclasses.replace(settings, budget=dataclasses.replace(budget, final_epochs=args.scratch_epochs))
-    # the yardstick stays put when hwnas train's defaults move: no warm-up, no label smoothing
-    config = dataclasses.replace(final_config(dataset.name, scratch), label_smoothing=0.0, warmup_share=0.0)
+    # the yardstick stays put when hwnas train's defaults move: no smoothing, no warm-up
+    config = dataclasses.replace(final_config(dataset.name, scratch), batch_size=args.scratch_batch, label_smoothing=0.0,
+                                 warmup_share=0.0)
     rows = []
     for point in distinct_points(space, args.subnets, args.seed + 1):
         arch = space.decode(point)
