@@ -133,7 +133,7 @@ def supernet_path(settings: SearchSettings, space: SearchSpace, origin: str, dat
     key = json.dumps(
         {"dataset": data_key, "origin": origin, "space": repr(space.space), "input": repr(space.input),
          "subset": budget.train_subset, "validation": budget.validation, "epochs": budget.supernet_epochs,
-         "seed": settings.seed, "recipe": settings.recipe.to_dict(), "heads": "a slot per map size"},
+         "seed": settings.seed, "recipe": settings.recipe.to_dict()},
         sort_keys=True,
     )
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]

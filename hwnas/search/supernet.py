@@ -47,50 +47,6 @@ class _Slot:
     has_bn: bool
 
 
-class _EveryChoice:
-    """A choice source that walks every sequence of choices in turn (an odometer over the calls);
-    choices named in ``fixed`` always take their first value."""
-
-    def __init__(self, fixed: Callable[[str], bool]):
-        self._fixed = fixed
-        self._path: list[int] = []
-        self._sizes: list[int] = []
-        self._call = 0
-
-    def suggest_categorical(self, name: str, choices: list) -> Any:
-        count = 1 if self._fixed(name) else len(choices)
-        if self._call == len(self._path):
-            self._path.append(0)
-            self._sizes.append(count)
-        value = choices[self._path[self._call]]
-        self._call += 1
-        return value
-
-    def next(self) -> bool:
-        """Move to the next sequence; False when every one was walked."""
-        del self._path[self._call :], self._sizes[self._call :]
-        self._call = 0
-        while self._path and self._path[-1] + 1 == self._sizes[-1]:
-            self._path.pop()
-            self._sizes.pop()
-        if not self._path:
-            return False
-        self._path[-1] += 1
-        return True
-
-
-def final_map_sizes(space: SearchSpace) -> list[tuple[int, int]]:
-    """Every (height, width) of the map a conv subnet of ``space`` hands its first linear layer."""
-    walker = _EveryChoice(fixed=lambda name: name.endswith("_width") or name == "head_layers")
-    sizes = set()
-    while True:
-        arch = space.decode(space.sample(walker))
-        first_linear = next(s for s in arch.shapes() if isinstance(s.layer, Linear))
-        sizes.add(tuple(first_linear.in_shape[1:]))
-        if not walker.next():
-            return sorted(sizes)
-
-
 class SuperNet(nn.Module):
     def __init__(self, space: SearchSpace, *, seed: int = 0):
         super().__init__()
@@ -127,15 +83,12 @@ class SuperNet(nn.Module):
         for s in range(space.max_stages):
             for b in range(max(space.blocks)):
                 slots.append(_Slot(f"s{s}_b{b}", (widest, in_channels if (s, b) == (0, 0) else widest, kmax, kmax), True))
-        # The layer reading the conv output gets a slot per map size a subnet can leave: a weight
-        # at (row, column) of a 3x3 map and of a 12x12 one see different parts of the image.
+        # A head layer reading the conv output: sized for the largest map any subnet can leave.
+        flat = (widest, inp.height, inp.width)
         head_width = max(space.head_widths)
-        for h, w in final_map_sizes(self.space):
-            if max(space.head_layers) > 0:
-                slots.append(_Slot(f"head0@{h}x{w}", (head_width, widest, h, w), True))
-            slots.append(_Slot(f"classifier_conv@{h}x{w}", (classes, widest, h, w), False))
-        for i in range(1, max(space.head_layers)):
-            slots.append(_Slot(f"head{i}", (head_width, head_width), True))
+        for i in range(max(space.head_layers)):
+            slots.append(_Slot(f"head{i}", (head_width, *(flat if i == 0 else (head_width,))), True))
+        slots.append(_Slot("classifier_conv", (classes, *flat), False))
         slots.append(_Slot("classifier_head", (classes, head_width), False))
         return slots
 
@@ -151,7 +104,7 @@ class SuperNet(nn.Module):
             classifier = "classifier"
         fc_keys = iter([f"{'head' if conv_space else 'fc'}{i}" for i in range(hidden)] + [classifier])
         plan = []
-        for layer, shape in zip(arch.layers, arch.shapes()):
+        for layer in arch.layers:
             if not plan and isinstance(layer, Linear) and arch.input.bits == 8 and not conv_space:
                 next(fc_keys)
                 plan.append(("fc0_int", layer))
@@ -159,8 +112,6 @@ class SuperNet(nn.Module):
                 plan.append((next(conv_keys), layer))
             elif isinstance(layer, MaxPool):
                 plan.append(("pool", layer))
-            elif conv_space and len(shape.in_shape) == 3:  # the layer reading the conv output
-                plan.append((f"{next(fc_keys)}@{shape.in_shape[1]}x{shape.in_shape[2]}", layer))
             else:
                 plan.append((next(fc_keys), layer))
         return plan

@@ -88,17 +88,3 @@ def test_recipe_rejects_a_warm_up_of_every_step():
     with pytest.raises(ValueError, match="warmup_share"):
         SupernetRecipe(warmup_share=1.0)
 
-
-def test_final_map_sizes_are_every_map_a_subnet_hands_its_first_linear_layer():
-    from hwnas.arch.spec import Linear
-    from hwnas.search.space import RandomChoices
-    from hwnas.search.supernet import final_map_sizes
-
-    space = SearchSpace(ImageInput(1, 12, 10, 8), 4, ConvSpace(widths=(4, 8), head_widths=(8,)))
-    rng = np.random.default_rng(0)
-    drawn = set()
-    for _ in range(3000):
-        arch = space.decode(space.sample(RandomChoices(rng)))
-        drawn.add(tuple(next(s for s in arch.shapes() if isinstance(s.layer, Linear)).in_shape[1:]))
-    assert set(final_map_sizes(space)) == drawn
-    assert (12, 10) in drawn and (10, 8) in drawn  # 1x1 kernels only; one 3x3: maps need not be square
