@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from hwnas.data.registry import DATASETS, DEFAULT_DATASET
+from hwnas.train.config import TrainConfig
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
@@ -61,11 +62,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("arch", type=Path, metavar="ARCH", help="architecture spec (YAML)")
     parser.add_argument("--out", type=Path, required=True, help="output folder (resumed when it holds a run)")
     parser.add_argument("--epochs", type=_positive, default=10, help="epochs (default: 10)")
-    parser.add_argument("--batch-size", type=_positive, default=128, help="batch size (default: 128)")
+    parser.add_argument("--batch-size", type=_positive, default=TrainConfig.batch_size, help=f"batch size (default: {TrainConfig.batch_size})")
     parser.add_argument("--lr", type=float, default=0.01, help="Adam's initial learning rate, decayed by a cosine (default: 0.01)")
     parser.add_argument(
         "--weight-decay", type=float, default=0.0,
         help="weight decay on BatchNorm and the logit scale; binary latent weights never decay (default: 0)",
+    )
+    parser.add_argument(
+        "--label-smoothing", type=float, default=TrainConfig.label_smoothing,
+        help=f"share of each target spread over the classes (default: {TrainConfig.label_smoothing})",
+    )
+    parser.add_argument(
+        "--warmup-share", type=float, default=TrainConfig.warmup_share,
+        help=f"share of the steps over which the learning rate rises linearly from 0 before the cosine (default: {TrainConfig.warmup_share})",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for subsets, initial weights and shuffling (default: 0)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
@@ -82,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     from hwnas.data import Locations, load_dataset
     from hwnas.data.dataset import write_class_names
     from hwnas.data.own import resize_arg
-    from hwnas.train import TrainConfig, resolve_device, train
+    from hwnas.train import resolve_device, train
 
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -96,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         lr=args.lr,
         weight_decay=args.weight_decay,
+        label_smoothing=args.label_smoothing,
+        warmup_share=args.warmup_share,
         seed=args.seed,
         device=args.device,
         threads=args.threads,

@@ -29,9 +29,10 @@ def run_search(space, macro: dict, dataset, train_index, val_index, settings, op
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     shape = space.input.shape
-    pixels = lambda idx: torch.as_tensor(dataset.train.images[idx].astype(np.float32).reshape(len(idx), *shape))
-    train_x, train_y = pixels(train_index), torch.as_tensor(dataset.train.labels[train_index])
-    val_x, val_y = pixels(val_index), torch.as_tensor(dataset.train.labels[val_index])
+    from hwnas.search.run import supernet_pixels
+
+    train_x, train_y = map(torch.as_tensor, supernet_pixels(dataset, space, train_index))
+    val_x, val_y = map(torch.as_tensor, supernet_pixels(dataset, space, val_index))
     device = torch.device(settings.device)
     net = SearchNetwork(macro, space.space, shape, space.classes).to(device)
     batch = options.batch_size

@@ -61,19 +61,27 @@ def candidate_from(arch: Arch, result: dict) -> Candidate:
     return Candidate(arch, model_path=None, **result["candidate"])
 
 
-def train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *, init, log) -> Candidate:
+def final_config(dataset_name: str, settings: SearchSettings):
+    """How the search trains a network after the study: ``hwnas train``'s recipe, the budget's epochs."""
+    from hwnas.train import TrainConfig
+
+    return TrainConfig(dataset=dataset_name, epochs=settings.budget.final_epochs, seed=settings.seed,
+                       device=settings.device, threads=settings.threads)
+
+
+def train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *, init, log, config=None) -> Candidate:
+    """Train ``arch`` (``config``, default :func:`final_config`) and judge it on the validation images."""
     from hwnas.data import Split
     from hwnas.model import load_checkpoint
-    from hwnas.train import TrainConfig, train
+    from hwnas.train import train
     from hwnas.train.loop import evaluate
     from hwnas.train.device import resolve_device
 
     budget = settings.budget
     train_split = Split(dataset.train.images[train_index], dataset.train.labels[train_index])
     subset = dataclasses.replace(dataset, train=train_split)
-    config = TrainConfig(dataset=dataset.name, epochs=budget.final_epochs, seed=settings.seed, device=settings.device,
-                         threads=settings.threads)
-    log(f"training {arch.name} ({describe(arch)}) for {budget.final_epochs} epochs")
+    config = config or final_config(dataset.name, settings)
+    log(f"training {arch.name} ({describe(arch)}) for {config.epochs} epochs")
     result = train(arch, subset, config, run_dir, progress=settings.progress, init_checkpoint=init,
                    log=lambda line: log(f"  {arch.name} {line}"))
     model, _ = load_checkpoint(result.model_path)

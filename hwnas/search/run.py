@@ -29,8 +29,11 @@ from hwnas.errors import UserError
 from hwnas.logs import logging_to_file
 from hwnas.search.budget import Budget
 from hwnas.search.cells import CellSpace
+from hwnas.search.recipe import SupernetRecipe
 from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
-from hwnas.search.final import SearchOutcome, candidate_from, describe, lower_best, record_candidate, train_candidate, write_summary
+from hwnas.search.final import (
+    SearchOutcome, candidate_from, describe, final_config, lower_best, record_candidate, train_candidate, write_summary,
+)
 from hwnas.search.study import check_study_identity, judge, judging_fingerprint, open_study, pareto_trials, run_study, trial_records
 from hwnas.search.workers import Coordination, Tasks, download, open_storage, upload
 
@@ -61,6 +64,7 @@ class SearchSettings:
     grace_s: int = 30
     strategy: str = "evolution"  # or "differentiable" (hwnas.search.differentiable)
     differentiable: Any = None  # its DartsOptions; None: the defaults
+    recipe: SupernetRecipe = SupernetRecipe()  # how the supernet is trained (part of its cache key)
 
     def storage_url(self) -> str:
         return self.storage or f"sqlite:///{self.out_dir / 'study.db'}"
@@ -134,12 +138,12 @@ def _data_key(settings: SearchSettings, data_identity: dict) -> str:
     return f"{Path(name).name or 'data'}-{data_identity['data']}"
 
 
-def _supernet_path(settings: SearchSettings, space: SearchSpace, origin: str, data_key: str) -> Path:
+def supernet_path(settings: SearchSettings, space: SearchSpace, origin: str, data_key: str) -> Path:
     budget = settings.budget
     key = json.dumps(
         {"dataset": data_key, "origin": origin, "space": repr(space.space), "input": repr(space.input),
          "subset": budget.train_subset, "validation": budget.validation, "epochs": budget.supernet_epochs,
-         "seed": settings.seed},
+         "seed": settings.seed, "recipe": settings.recipe.to_dict()},
         sort_keys=True,
     )
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
@@ -168,14 +172,20 @@ def _open_dataset(settings: SearchSettings):
 
 
 def search_split(dataset: Dataset, budget: Budget, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The search's seeded (training, validation) indices into the training split; a small dataset
-    of the user's keeps four fifths of its training images for training."""
+    """(training, validation) indices into the training split: a seeded draw of the budget's
+    validation images (which rank candidates) and its training subset from the rest."""
     order = np.random.default_rng(seed).permutation(len(dataset.train))
+    # a small dataset of the user's keeps four fifths of its training images for training
     validation = min(budget.validation, len(dataset.train) // 5)
     train_index = order[validation:]
     if budget.train_subset is not None:
         train_index = train_index[: budget.train_subset]
     return train_index, order[:validation]
+
+
+def supernet_pixels(dataset: Dataset, space: SearchSpace, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Raw float pixels in the supernet's layout and their labels."""
+    return dataset.train.images[index].astype(np.float32).reshape(len(index), *space.input.shape), dataset.train.labels[index]
 
 
 def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> SearchOutcome:
@@ -218,14 +228,13 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
                                progress=settings.progress)
     log(dataset.summary())
     train_index, val_index = search_split(dataset, budget, settings.seed)
-    pixels = lambda idx: dataset.train.images[idx].astype(np.float32).reshape(len(idx), *space.input.shape)
-    train_x, train_y = pixels(train_index), dataset.train.labels[train_index]
-    val_x, val_y = pixels(val_index), dataset.train.labels[val_index]
+    train_x, train_y = supernet_pixels(dataset, space, train_index)
+    val_x, val_y = supernet_pixels(dataset, space, val_index)
     data_key = _data_key(settings, data_identity)
     store = settings.artifact_store()
 
     supernet = SuperNet(space, seed=settings.seed)
-    path = _supernet_path(settings, space, dataset.origin, data_key)
+    path = supernet_path(settings, space, dataset.origin, data_key)
     done_path = path.with_suffix(".done")
     path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -235,7 +244,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         if not done_path.is_file():
             log(f"training the supernet ({budget.supernet_epochs} epochs, sandwich rule) -> {path}")
             losses = train_supernet(
-                supernet, train_x, train_y, epochs=budget.supernet_epochs, seed=settings.seed,
+                supernet, train_x, train_y, epochs=budget.supernet_epochs, recipe=settings.recipe, seed=settings.seed,
                 device=settings.device, progress=settings.progress, state_path=path, log=log,
             )
             done_path.write_text(json.dumps({"losses": losses}) + "\n")
@@ -255,7 +264,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     run_study(
         study, space, board=settings.board, fps=settings.fps,
         accuracy_of=lambda point: subnet_accuracy(supernet, point, calib_images=calib, images=val_x, labels=val_y),
-        trials=budget.trials, worker=tasks.label, log=log, log_every=budget.population,
+        trials=budget.trials, worker=tasks.label, log=log, log_every=budget.population, seed=sampler_seed,
     )
     front = pareto_trials(study)
     if not front:
@@ -293,7 +302,9 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
                                                    train_index, val_index, init=init, log=log), store, tasks)
 
     def train_reference(ref: Arch, record) -> None:
-        ref_dir = settings.cache_dir / "references" / f"{data_key}-{budget.name}-seed{settings.seed}" / ref.name
+        # the training recipe's digest: references trained by another recipe are other runs
+        recipe = final_config(dataset.name, settings).digest()
+        ref_dir = settings.cache_dir / "references" / f"{data_key}-{budget.name}-seed{settings.seed}-{recipe}" / ref.name
         record_candidate(record, train_candidate(ref, dataset, settings, ref_dir, train_index, val_index, init=None, log=log),
                           store, tasks)
 

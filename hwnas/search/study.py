@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from hwnas.arch.spec import Arch
 from hwnas.board import Board
 from hwnas.errors import UserError
@@ -65,6 +67,30 @@ def judge(arch: Arch, board: Board, fps: float) -> Judgement:
 
 def point_key(point: dict[str, Any]) -> str:
     return json.dumps(point, sort_keys=True)
+
+
+class _RecordedChoices:
+    """A choice source that remembers every named choice it made, so that a trial can replay them."""
+
+    def __init__(self, source):
+        self._source = source
+        self.params: dict[str, Any] = {}
+
+    def suggest_categorical(self, name: str, choices: list) -> Any:
+        self.params[name] = value = self._source.suggest_categorical(name, choices)
+        return value
+
+
+def unseen_choices(space: SearchSpace, seen: set[str], rng, *, draws: int = 200) -> dict[str, Any] | None:
+    """The raw choices (``enqueue_trial``'s params) of a random point whose key is not in ``seen``,
+    or None when ``draws`` draws found none."""
+    from hwnas.search.space import RandomChoices
+
+    for _ in range(draws):
+        recorded = _RecordedChoices(RandomChoices(rng))
+        if point_key(space.sample(recorded)) not in seen:
+            return recorded.params
+    return None
 
 
 def judging_fingerprint(space: SearchSpace, board: Board, fps: float, *, samples: int = 48) -> str:
@@ -131,20 +157,26 @@ def run_study(
     poll_s: float = 0.5,
     log: Callable[[str], None] = lambda line: None,
     log_every: int = 16,
+    seed: int = 0,
+    max_repeats: int | None = None,
 ):
     """Take part in the study until it holds ``trials`` finished trials; returns the study.
 
     Several workers may share the study. Trial numbers are handed out by the storage, and a trial
     numbered after ``trials`` others that are finished or running is pruned unmeasured, so the study
-    ends with exactly ``trials`` COMPLETE trials. A point another worker is measuring is waited
-    for and reused, never measured twice. A worker that dies leaves its trial RUNNING until a live
-    worker's ``fail_stale_trials`` (Optuna's heartbeat) fails it; the retry callback then enqueues
-    the same point again. ``log`` gets a plain line every ``log_every`` finished trials (a
+    ends with exactly ``trials`` COMPLETE trials, each a distinct point. A trial that draws a point
+    already measured (or that another worker is measuring: it waits for it) is pruned, so it neither
+    counts nor enters NSGA-II's population a second time, and a random point never seen is enqueued
+    for the next trial (seeded by ``seed`` and the trial's number); after ``max_repeats`` such draws
+    (default 4 x ``trials``: a space with fewer points) the study ends with what it has. A worker
+    that dies leaves its trial RUNNING until a live worker's ``fail_stale_trials`` (Optuna's
+    heartbeat) fails it; the retry callback then enqueues the same point again. ``log`` gets a plain line every ``log_every`` finished trials (a
     generation of NSGA-II) and at the end.
     """
     import optuna
 
     State = optuna.trial.TrialState
+    max_repeats = 4 * trials if max_repeats is None else max_repeats
 
     def finished() -> dict[str, Any]:
         return {t.user_attrs["point_key"]: t for t in study.get_trials(deepcopy=False, states=(State.COMPLETE,))}
@@ -171,13 +203,14 @@ def run_study(
         while measuring(key, trial.number):
             time.sleep(poll_s)
             optuna.storages.fail_stale_trials(study)
-        earlier = finished().get(key)
-        if earlier is not None:  # the point was measured already: reuse, don't measure again
-            for name in ("violation", "lut", "bram18", "fps", "hardware", "folding_config", "accuracy_source"):
-                trial.set_user_attr(name, earlier.user_attrs[name])
-            trial.set_constraint("hardware", earlier.user_attrs["violation"])
-            trial.set_user_attr("reused_from", earlier.number)
-            return tuple(earlier.values)
+        known = finished()
+        earlier = known.get(key)
+        if earlier is not None:  # measured already: not a trial; the next trial gets a point never seen
+            trial.set_user_attr("repeat_of", earlier.number)
+            fresh = unseen_choices(space, set(known), np.random.default_rng([seed, trial.number]))
+            if fresh is not None:
+                study.enqueue_trial(fresh, user_attrs={"instead_of_repeat": trial.number})
+            raise optuna.TrialPruned(f"the point of trial {earlier.number}")
         verdict = judge(arch, board, fps)
         trial.set_user_attr("violation", verdict.violation)
         trial.set_constraint("hardware", verdict.violation)
@@ -205,6 +238,10 @@ def run_study(
                 f"accuracy {best:.2%}, {time.perf_counter() - started:.0f} s")
             logged = complete
         if complete >= trials:
+            return study
+        repeats = len([t for t in study.get_trials(deepcopy=False, states=(State.PRUNED,)) if "repeat_of" in t.user_attrs])
+        if repeats >= max_repeats:
+            log(f"the space gave no new point in {repeats} draws: {complete} distinct points measured")
             return study
         running = [t for t in study.get_trials(deepcopy=False, states=(State.RUNNING,)) if "surplus" not in t.user_attrs]
         if complete + len(running) >= trials:  # the last trials are another worker's: wait for them

@@ -29,6 +29,7 @@ from torch import nn
 
 from hwnas.arch.spec import Conv, Linear, MaxPool
 from hwnas.search.cells import CellSpace
+from hwnas.search.recipe import SupernetRecipe
 from hwnas.search.space import ConvSpace, ExtremeChoices, RandomChoices, SearchSpace
 
 
@@ -196,6 +197,20 @@ class SuperNet(nn.Module):
         return stats
 
 
+def sandwich_backward(supernet: SuperNet, x: torch.Tensor, y: torch.Tensor, largest: dict[str, Any],
+                      others: list[dict[str, Any]], *, distill: bool) -> float:
+    """Add one sandwich step's gradients: the largest subnet learns the labels; each of ``others``
+    learns the labels too, or with ``distill`` the largest subnet's predictions of the same batch
+    (in-place distillation; the teacher's output is detached). Returns the largest subnet's loss."""
+    logits = supernet(x, largest)
+    loss = F.cross_entropy(logits, y)
+    loss.backward()
+    target = F.softmax(logits.detach(), dim=1) if distill else y
+    for point in others:
+        F.cross_entropy(supernet(x, point), target).backward()
+    return loss.item()
+
+
 def train_supernet(
     supernet: SuperNet,
     images: np.ndarray,
@@ -203,17 +218,18 @@ def train_supernet(
     *,
     epochs: int,
     batch_size: int = 128,
-    lr: float = 1e-2,
-    random_subnets: int = 2,
+    recipe: SupernetRecipe = SupernetRecipe(),
     seed: int = 0,
     device: str = "cpu",
     progress: bool = True,
     state_path: Path | None = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> list[float]:
-    """Sandwich-rule training: each step the largest, the smallest and ``random_subnets`` random
-    subnets add their gradients before one Adam step (cosine schedule, no weight decay on the
-    binary latent weights). Returns the mean loss of each epoch.
+    """Sandwich-rule training: each step the largest, the smallest and ``recipe.random_subnets``
+    random subnets add their gradients before one Adam step (cosine schedule, no weight decay on the
+    binary latent weights); :class:`SupernetRecipe` says what else (warm-up of the largest subnet,
+    in-place distillation, clipped latent weights). Returns the mean loss of the largest subnet in
+    each epoch.
 
     With ``state_path`` the weights, optimiser and random state are saved after every epoch and
     a later call resumes from there, so a killed search loses at most one epoch.
@@ -225,9 +241,11 @@ def train_supernet(
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     supernet.to(device).train()
-    optimizer = torch.optim.Adam(supernet.parameters(), lr=lr)
+    optimizer = torch.optim.Adam(supernet.parameters(), lr=recipe.lr)
     steps_per_epoch = math.ceil(len(images) / batch_size)
-    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, epochs * steps_per_epoch))
+    total_steps = max(1, epochs * steps_per_epoch)
+    warmup_steps = int(recipe.warmup_share * total_steps)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total_steps)
     losses: list[float] = []
     if state_path is not None and state_path.is_file():
         state = torch.load(state_path, map_location=device, weights_only=False)
@@ -249,13 +267,17 @@ def train_supernet(
             idx = order[step * batch_size : (step + 1) * batch_size]
             x, y = x_all[idx].to(device), y_all[idx].to(device)
             optimizer.zero_grad()
-            points = [largest, smallest] + [supernet.space.sample(RandomChoices(rng)) for _ in range(random_subnets)]
-            for point in points:
-                loss = F.cross_entropy(supernet(x, point), y)
-                loss.backward()
+            others = []
+            if epoch * steps_per_epoch + step >= warmup_steps:
+                others = [smallest] + [supernet.space.sample(RandomChoices(rng)) for _ in range(recipe.random_subnets)]
+            loss = sandwich_backward(supernet, x, y, largest, others, distill=recipe.distill)
             optimizer.step()
             scheduler.step()
-            total += loss.item() * len(idx)
+            if recipe.clip_latent:
+                with torch.no_grad():
+                    for weight in supernet.weights.values():
+                        weight.clamp_(-1.0, 1.0)
+            total += loss * len(idx)
             count += len(idx)
             bar.set_postfix(loss=f"{total / count:.3f}")
         losses.append(total / count)

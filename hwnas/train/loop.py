@@ -86,7 +86,7 @@ def _train_epoch(model, split: Split, arch: Arch, config: TrainConfig, epoch: in
     for step, index in enumerate(bar, 1):
         inputs, labels = _to_device(split, index, arch, device)
         logits = model(inputs)
-        loss = torch.nn.functional.cross_entropy(logits, labels)
+        loss = torch.nn.functional.cross_entropy(logits, labels, label_smoothing=config.label_smoothing)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -185,9 +185,10 @@ def train(
         else:
             log(f"{out_dir} is trained already ({saved.epoch} epochs); evaluating it again")
     model.to(device)
+    total_steps = _batch_count(len(train_split), config.batch_size) * config.epochs
     optimizer, schedule = make_optimizer(
-        model, lr=config.lr, weight_decay=config.weight_decay,
-        total_steps=_batch_count(len(train_split), config.batch_size) * config.epochs,
+        model, lr=config.lr, weight_decay=config.weight_decay, total_steps=total_steps,
+        warmup_steps=int(config.warmup_share * total_steps),
     )
     if saved is not None:
         optimizer.load_state_dict(saved.optimizer)

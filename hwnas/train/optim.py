@@ -16,8 +16,9 @@ def binary_weights(model) -> list:
     return [m.weight for m in model.modules() if isinstance(m, (QuantConv2d, QuantLinear))]
 
 
-def make_optimizer(model, *, lr: float, weight_decay: float, total_steps: int):
-    """Adam with two parameter groups and a per-step cosine decay from ``lr`` to zero."""
+def make_optimizer(model, *, lr: float, weight_decay: float, total_steps: int, warmup_steps: int = 0):
+    """Adam with two parameter groups; per step, a linear rise over ``warmup_steps`` then a cosine
+    decay from ``lr`` to zero."""
     import torch
 
     latent = binary_weights(model)
@@ -26,13 +27,20 @@ def make_optimizer(model, *, lr: float, weight_decay: float, total_steps: int):
     optimizer = torch.optim.Adam(
         [{"params": latent, "weight_decay": 0.0}, {"params": others, "weight_decay": weight_decay}], lr=lr
     )
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: cosine_factor(step, total_steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: warmup_cosine_factor(step, total_steps, warmup_steps))
     return optimizer, schedule
 
 
 def cosine_factor(step: int, total_steps: int) -> float:
     """Half a cosine from 1 at step 0 to 0 at ``total_steps``."""
     return 0.5 * (1.0 + math.cos(math.pi * min(step, total_steps) / total_steps))
+
+
+def warmup_cosine_factor(step: int, total_steps: int, warmup_steps: int) -> float:
+    """``(step + 1) / warmup_steps`` during the warm-up, then half a cosine over the other steps."""
+    if step < warmup_steps:
+        return (step + 1) / warmup_steps
+    return cosine_factor(step - warmup_steps, total_steps - warmup_steps)
 
 
 def clip_binary_weights(model) -> None:

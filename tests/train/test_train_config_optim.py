@@ -66,3 +66,36 @@ def test_no_weight_decay_on_binary_latent_weights_and_clipping():
     clip_binary_weights(model)
     assert all(float(w.detach().abs().max()) <= 1.0 for w in binary_weights(model))
     assert math.isclose(float(binary_weights(model)[0].detach().abs().max()), 1.0)
+
+
+def test_warm_up_rises_linearly_then_the_cosine_decays_to_zero():
+    from hwnas.train.optim import warmup_cosine_factor
+
+    values = [warmup_cosine_factor(s, 100, 10) for s in range(101)]
+    assert values[:10] == pytest.approx([(s + 1) / 10 for s in range(10)])
+    assert values[10] == 1.0 and values[100] == pytest.approx(0.0)
+    assert values[55] == pytest.approx(0.5)  # half-way through the 90 decaying steps
+    assert all(a >= b for a, b in zip(values[10:], values[11:]))
+    assert [warmup_cosine_factor(s, 10, 0) for s in range(11)] == [cosine_factor(s, 10) for s in range(11)]
+
+
+def test_runs_saved_before_the_recipe_options_resume_under_the_old_recipe_only():
+    saved = TrainConfig("synthetic", 3).to_dict()
+    for name in ("label_smoothing", "warmup_share"):
+        del saved[name]  # what an older hwnas recorded
+    assert TrainConfig("synthetic", 3, label_smoothing=0.0, warmup_share=0.0).differences(saved) == []
+    assert TrainConfig("synthetic", 3, label_smoothing=0.1, warmup_share=0.0).differences(saved) == [
+        "label_smoothing: 0.0 there, 0.1 now"
+    ]
+
+
+def test_recipe_digest_separates_recipes_not_devices():
+    base = TrainConfig("synthetic", 3)
+    assert base.digest() == TrainConfig("synthetic", 3, threads=2, device="cuda").digest()
+    assert base.digest() != TrainConfig("synthetic", 3, label_smoothing=0.05).digest()
+
+
+@pytest.mark.parametrize("name", ["label_smoothing", "warmup_share"])
+def test_shares_outside_zero_to_one_are_refused(name):
+    with pytest.raises(UserError, match=f"--{name.replace('_', '-')} must be in"):
+        TrainConfig("synthetic", 1, **{name: 1.0})

@@ -140,3 +140,17 @@ def test_a_last_batch_of_one_is_skipped_not_fatal(tmp_path):
     arch = arch_from_dict(MLP)
     result = train(arch, load_dataset("synthetic", arch), config(epochs=1, train_subset=129), tmp_path)
     assert len(result.epochs) == 1 and result.metrics["train_size"] == 129
+
+
+def test_label_smoothing_reaches_the_training_loss(tmp_path):
+    import math
+
+    arch = arch_from_dict(MLP)
+    data = load_dataset("synthetic", arch)
+    plain = train(arch, data, config(epochs=3, label_smoothing=0.0), tmp_path / "plain")
+    smoothed = train(arch, data, config(epochs=3, label_smoothing=0.5), tmp_path / "smoothed")
+    # half of each target spread over 4 classes: no prediction gets the loss below that target's entropy
+    target = [0.5 + 0.5 / 4] + [0.5 / 4] * 3
+    floor = -sum(p * math.log(p) for p in target)
+    assert all(r.train_loss >= floor for r in smoothed.epochs)
+    assert plain.epochs[-1].train_loss < floor - 0.2
