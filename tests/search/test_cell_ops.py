@@ -43,11 +43,14 @@ def test_the_cell_space_samples_only_the_given_ops():
 
 
 def test_another_op_set_does_not_resume_the_study(tmp_path):
-    settings = SearchSettings(dataset="synthetic", board=load_board("pynq-z2"), fps=1000, budget=get_budget("quick"),
-                              out_dir=tmp_path, cache_dir=tmp_path, space="cell")
+    """The evolution's study records the run's settings (the differentiable state compares the same
+    identity); a study made without --cell-ops refuses a search with it. The other way round the
+    judging fingerprint (the cost model's verdicts on a sample of the space) differs as well."""
+    board, quick = load_board("pynq-z2"), get_budget("quick")
+    identity = lambda ops: SearchSettings(dataset="synthetic", board=board, fps=1000, budget=quick, out_dir=tmp_path,
+                                          cache_dir=tmp_path, space="cell", cell_ops=ops).identity()
     study = open_study(f"sqlite:///{tmp_path / 'study.db'}", seed=0, population=4)
-    check_study_identity(study, settings.identity(), where="here")
-    check_study_identity(study, settings.identity(), where="here")  # the same settings resume
-    no_zeroise = SearchSettings(**{**settings.__dict__, "cell_ops": ("skip", "dilconv3", "conv3")})
-    with pytest.raises(UserError, match="cell_ops"):
-        check_study_identity(study, no_zeroise.identity(), where="here")
+    check_study_identity(study, identity(None), where="here")
+    check_study_identity(study, identity(None), where="here")  # the same settings resume
+    with pytest.raises(UserError, match="here holds a search with other settings .*cell_ops"):
+        check_study_identity(study, identity(("skip", "dilconv3", "conv3")), where="here")
