@@ -50,6 +50,22 @@ def without_skips(point: dict) -> dict:
     return {k: ("zeroise" if k.endswith("_op") and v == "skip" else v) for k, v in point.items()}
 
 
+def run_settings(run: Path) -> dict:
+    """A search's settings: its summary's, or (while it still lowers) those its search state recorded."""
+    if (run / "summary.json").is_file():
+        return json.loads((run / "summary.json").read_text())["settings"]
+    import torch
+
+    return torch.load(run / "darts" / "state.pt", map_location="cpu", weights_only=False)["identity"]
+
+
+def trained_by_search(run: Path | None) -> Path | None:
+    """The search's own finished training of its derived network, if there is one."""
+    if run is None or not (run / "derived" / "metrics.json").is_file():
+        return None
+    return run / "derived" if json.loads((run / "derived" / "metrics.json").read_text()).get("complete") else None
+
+
 def count(arch: Arch, kind: str) -> int:
     return sum(type(layer).__name__.lower() == kind for layer in arch.layers)
 
@@ -85,7 +101,7 @@ def main() -> None:
 
     runs = {label: run for label, run in (("full", args.full), ("no-zeroise", args.no_zeroise), ("no-terms", args.no_terms))
             if run is not None}
-    settings_of = {label: json.loads((run / "summary.json").read_text())["settings"] for label, run in runs.items()}
+    settings_of = {label: run_settings(run) for label, run in runs.items()}
     first = settings_of["full"]
     for label, s in settings_of.items():
         differ = [k for k in SAME if s.get(k) != first.get(k)]
@@ -122,8 +138,8 @@ def main() -> None:
     rows = []
     for title, label, arch, point, run in networks:
         run_dir = args.out / label
-        searched = run / "derived" if run is not None else None
-        if args.reuse_search_training and searched is not None and searched.is_dir() and not run_dir.exists():
+        searched = trained_by_search(run)
+        if args.reuse_search_training and searched is not None and not run_dir.exists():
             shutil.copytree(searched, run_dir)
         trained = train_candidate(arch, dataset, settings, run_dir, train_index, val_index, init=None,
                                   log=lambda line: print(line, flush=True))
