@@ -36,6 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="evolution (default: weight-sharing supernet and NSGA-II) or differentiable (DARTS over the cell space "
         "with a hardware cost term, the derived network trained from scratch)",
     )
+    parser.add_argument(
+        "--cell-ops", metavar="OP,OP", help="the cell space's edge ops, both strategies (default all: "
+        "zeroise,skip,dilconv3,conv3); e.g. skip,dilconv3,conv3 disables Zeroise",
+    )
     darts = parser.add_argument_group("differentiable strategy")
     darts.add_argument("--stage-widths", metavar="W,W", help="the cell network's width per stage (default: the largest of "
                        "the budget's choices that fits the board at --fps)")
@@ -73,10 +77,12 @@ def run(args: argparse.Namespace) -> int:
     from hwnas.board import load_board
     from hwnas.errors import UserError
     from hwnas.search.budget import get_budget
+    from hwnas.search.cells import parse_cell_ops
     from hwnas.search.run import SearchSettings, search
 
     if not args.fps > 0:
         raise UserError(f"--fps must be positive, got {args.fps:g}")
+    cell_ops = parse_cell_ops(args.cell_ops) if args.cell_ops is not None else None
     board = load_board(args.board, clock_mhz=args.clock_mhz)
     cache = args.cache_dir or Path(os.environ.get("HWNAS_CACHE", Path.home() / ".cache" / "hwnas"))
     from hwnas.data.own import resize_arg
@@ -86,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         dataset=args.dataset, board=board, fps=args.fps, budget=get_budget(args.budget), out_dir=out,
         cache_dir=cache, seed=args.seed, space=args.space, device=args.device, threads=args.threads, data_dir=args.data_dir,
         progress=not args.no_progress, resize=resize_arg(args.resize), storage=args.storage, artifacts=args.artifacts,
-        strategy=args.strategy, differentiable=_darts_options(args) if args.strategy == "differentiable" else None,
+        strategy=args.strategy, cell_ops=cell_ops, differentiable=_darts_options(args) if args.strategy == "differentiable" else None,
     )
     outcome = search(settings)
     best = outcome.best

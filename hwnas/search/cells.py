@@ -56,6 +56,20 @@ class CellSpace:
             raise ValueError("a cell needs at least one node and one op")
 
 
+def parse_cell_ops(text: str) -> tuple[str, ...]:
+    """``--cell-ops``: comma-separated ops of :data:`OPS`, returned in :data:`OPS`'s order (so one op
+    set has one identity, and the extreme choices stay the smallest and largest op)."""
+    from hwnas.errors import UserError
+
+    given = [op.strip() for op in text.split(",") if op.strip()]
+    unknown = [op for op in given if op not in OPS]
+    if unknown:
+        raise UserError(f"--cell-ops: unknown op {unknown[0]!r}; known: {', '.join(OPS)}")
+    if not set(given) - {"zeroise"}:
+        raise UserError(f"--cell-ops needs at least one op besides zeroise, got {text!r}")
+    return tuple(op for op in OPS if op in given)
+
+
 @dataclass(frozen=True)
 class Edge:
     op: str

@@ -32,7 +32,7 @@ import numpy as np
 from hwnas.arch.spec import ImageInput, save_arch
 from hwnas.errors import UserError
 from hwnas.logs import logging_to_file
-from hwnas.search.cells import CellSpace, genotype_of
+from hwnas.search.cells import OPS, CellSpace, genotype_of
 from hwnas.search.darts_derive import uniform_cells
 from hwnas.search.space import SearchSpace
 from hwnas.search.study import judge
@@ -123,7 +123,7 @@ def differentiable_search(settings: SearchSettings, *, log=print) -> SearchOutco
         torch.set_num_threads(settings.threads)
     dataset, image_shape, classes, data_identity = _open_dataset(settings)
     c, h, w = image_shape
-    space = SearchSpace(ImageInput(c, h, w, 8), classes, CellSpace(), name="derived")
+    space = SearchSpace(ImageInput(c, h, w, 8), classes, CellSpace(ops=settings.cell_ops or OPS), name="derived")
     macro = choose_macro(space, settings, options)
     out_dir = settings.out_dir
     try:

@@ -65,6 +65,7 @@ class SearchSettings:
     strategy: str = "evolution"  # or "differentiable" (hwnas.search.differentiable)
     differentiable: Any = None  # its DartsOptions; None: the defaults
     recipe: SupernetRecipe = SupernetRecipe()  # how the supernet is trained (part of its cache key)
+    cell_ops: tuple[str, ...] | None = None  # the cell space's ops (--cell-ops); None: all of cells.OPS
 
     def storage_url(self) -> str:
         return self.storage or f"sqlite:///{self.out_dir / 'study.db'}"
@@ -90,22 +91,27 @@ class SearchSettings:
             "dataset": self.dataset_name(), "board": self.board.name, "clock_mhz": self.board.clock_mhz, "fps": self.fps,
             "budget": self.budget.name, "seed": self.seed, "space": self.space,
             **({"strategy": self.strategy} if self.strategy != "evolution" else {}),
+            **({"cell_ops": list(self.cell_ops)} if self.cell_ops is not None else {}),
         }
 
 
-def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, budget: Budget) -> SearchSpace:
+def choose_space(image_shape: tuple[int, int, int], classes: int, kind: str, *, budget: Budget,
+                 cell_ops: tuple[str, ...] | None = None) -> SearchSpace:
     """``auto``: an MLP space for single-channel images (where FINN's references are MLPs),
     a conv space otherwise (the README says why not the cell space); ``quick`` keeps conv and cell
-    widths small enough for a CPU."""
+    widths small enough for a CPU. ``cell_ops``: the cell space's op set (``--cell-ops``)."""
     if kind not in SPACE_KINDS:
         raise UserError(f"unknown --space {kind!r}; known: {', '.join(SPACE_KINDS)}")
     c, h, w = image_shape
     if kind == "auto":
         kind = "mlp" if c == 1 else "conv"
+    if cell_ops is not None and kind != "cell":
+        raise UserError(f"--cell-ops sets the cell space's ops; this search's space is {kind} (add --space cell)")
     if kind == "mlp":
         return SearchSpace(FlatInput(c * h * w, 8), classes, MlpSpace())
     if kind == "cell":
-        return SearchSpace(ImageInput(c, h, w, 8), classes, QUICK_CELLS if budget.name == "quick" else CellSpace())
+        cells = QUICK_CELLS if budget.name == "quick" else CellSpace()
+        return SearchSpace(ImageInput(c, h, w, 8), classes, cells if cell_ops is None else dataclasses.replace(cells, ops=cell_ops))
     conv = ConvSpace(widths=(16, 32, 64), head_widths=(64, 128)) if budget.name == "quick" else ConvSpace()
     return SearchSpace(ImageInput(c, h, w, 8), classes, conv)
 
@@ -203,7 +209,7 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         torch.set_num_threads(settings.threads)
     budget = settings.budget
     dataset, image_shape, classes, data_identity = _open_dataset(settings)
-    space = choose_space(image_shape, classes, settings.space, budget=budget)
+    space = choose_space(image_shape, classes, settings.space, budget=budget, cell_ops=settings.cell_ops)
     check_reachable(space, settings.board, settings.fps)
     out_dir = settings.out_dir
     try:
