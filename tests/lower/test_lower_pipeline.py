@@ -39,8 +39,20 @@ def test_dataflow_graph_is_hardware_layers_only(tfc):
     from qonnx.core.modelwrapper import ModelWrapper
 
     model = ModelWrapper(str(tfc.dataflow_path))
-    assert [n.op_type for n in model.graph.node] == ["MVAU_hls"] * 4 + ["LabelSelect_hls"]
-    assert [n.name for n in model.graph.node] == [f"MVAU_hls_{i}" for i in range(4)] + ["LabelSelect_hls_0"]
+    layers = [n for n in model.graph.node if n.op_type != "StreamingFIFO_rtl"]
+    assert [n.op_type for n in layers] == ["MVAU_hls"] * 4 + ["LabelSelect_hls"]
+    assert [n.name for n in layers] == [f"MVAU_hls_{i}" for i in range(4)] + ["LabelSelect_hls_0"]
+    # between them, exactly the stream FIFOs the cost model sizes at this folding, at its depths
+    from qonnx.custom_op.registry import getCustomOp
+
+    from hwnas.cost import estimate, hardware_nodes
+    from hwnas.cost.folding import Folding
+
+    folding = Folding.from_finn_config(json.loads(tfc.folding_path.read_text()), hardware_nodes(TFC))
+    model_fifos = estimate(TFC, folding, load_board("pynq-z2", clock_mhz=200)).fifos
+    fifos = [n for n in model.graph.node if n.op_type == "StreamingFIFO_rtl"]
+    assert model_fifos and len(fifos) == len(model_fifos)
+    assert sorted(getCustomOp(n).get_nodeattr("depth") for n in fifos) == sorted(f.depth for f in model_fifos)
 
 
 def test_estimates_follow_finn_and_meet_the_target(tfc):
@@ -54,9 +66,11 @@ def test_estimates_follow_finn_and_meet_the_target(tfc):
     # MVAU cycles are FINN's MH/PE * MW/SIMD for these single-vector layers
     folding = json.loads(tfc.folding_path.read_text())
     dims = [(784, 64), (64, 64), (64, 64), (64, 10)]
+    mvaus = [n for n in est.nodes if n.op_type == "MVAU_hls"]
     for i, (mw, mh) in enumerate(dims):
         node = folding[f"MVAU_hls_{i}"]
-        assert est.nodes[i].cycles == (mh // node["PE"]) * (mw // node["SIMD"])
+        assert mvaus[i].name == f"MVAU_hls_{i}"
+        assert mvaus[i].cycles == (mh // node["PE"]) * (mw // node["SIMD"])
 
 
 def test_written_folding_reproduces_the_estimates(tfc, tmp_path):
