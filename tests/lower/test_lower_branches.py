@@ -17,7 +17,7 @@ from test_lower_equivalence import assert_same_top1
 
 pytestmark = pytest.mark.slow
 
-BRANCH_EXAMPLES = [p for p in EXAMPLE_ARCHS if not load_arch(p).is_chain()]
+BRANCH_EXAMPLES = [p for p in EXAMPLE_ARCHS if not load_arch(p).is_chain]
 RANDOM_SEEDS = range(12)
 BOARDS = ("pynq-z2", "zcu104")
 
