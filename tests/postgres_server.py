@@ -56,7 +56,7 @@ def throwaway_postgres() -> Iterator[Server]:
         subprocess.run(_as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"),
                        check=True, capture_output=True)
         subprocess.run(_as_postgres(pg_ctl, "-D", str(data), "-l", str(root / "server.log"), "-w",
-                                    "-o", f"-k {socket_dir} -c listen_addresses=''", "start"), check=True, capture_output=True)
+                                    "-o", f"-k {socket_dir} -c listen_addresses='' -c max_connections=300", "start"), check=True, capture_output=True)
         yield Server(socket_dir)
     finally:
         if (data / "postmaster.pid").is_file():
