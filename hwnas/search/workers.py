@@ -56,13 +56,35 @@ def open_storage(coordination: Coordination, *, attempts: int = 5):
                 coordination.storage, heartbeat_interval=coordination.heartbeat_s, grace_period=coordination.grace_s,
                 heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=None),
             )
-        except sqlalchemy.exc.IntegrityError:
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            if not _lost_the_schema_race(exc):
+                raise UserError(f"cannot open the study storage {coordination.storage!r}: {str(exc).splitlines()[0]}") from None
             # Workers started together on a new database race to create Optuna's tables; the loser
             # finds them made when it tries again.
-            time.sleep(1.0 + attempt)
-        except (sqlalchemy.exc.SQLAlchemyError, ValueError, ImportError) as exc:
+            time.sleep(0.5 + attempt)
+        except (ValueError, ImportError) as exc:
             raise UserError(f"cannot open the study storage {coordination.storage!r}: {str(exc).splitlines()[0]}") from None
     raise UserError(f"cannot open the study storage {coordination.storage!r}: its tables could not be created")
+
+
+# SQLSTATEs of "it already exists": PostgreSQL's duplicate_object and duplicate_table, and MySQL's
+# table-exists (1050) by its message.
+_ALREADY_EXISTS = {"42710", "42P07"}
+
+
+def _lost_the_schema_race(exc) -> bool:
+    """Whether opening the storage failed because another worker created Optuna's schema at the same
+    time. Optuna's RDBStorage runs SQLAlchemy's ``create_all`` (check, then create, in one
+    transaction): on PostgreSQL a worker that looked before the winner committed meets a
+    UniqueViolation on pg_type (an IntegrityError) if it blocked on the winner's insert, or a
+    DuplicateTable / DuplicateObject (ProgrammingErrors) if the winner had already committed. All
+    three mean "try again"; tests/search/test_search_workers.py hits each."""
+    import sqlalchemy.exc
+
+    if isinstance(exc, sqlalchemy.exc.IntegrityError):
+        return True
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) in _ALREADY_EXISTS or "already exists" in str(orig or exc)
 
 
 class _Heartbeat:

@@ -150,3 +150,59 @@ def test_a_killed_worker_s_trial_is_failed_by_the_heartbeat_and_tried_again(post
     retried = [t for t in found["trials"] if t.system_attrs.get("failed_trial") == label]
     assert retried and retried[0].params == killed.params  # its point was tried again
     assert (tmp_path / "b" / "run" / "report.html").is_file()
+
+
+
+
+OPEN_AT = """
+import json, sys, time
+from hwnas.search.workers import Coordination, open_storage
+for url, at in json.loads(sys.argv[1]):
+    while time.time() < at:
+        pass
+    open_storage(Coordination(url)).engine.dispose()
+"""
+
+
+def test_workers_opening_a_new_database_at_once_all_get_the_storage(postgres):
+    """Workers started together on an empty database race to create Optuna's schema. Depending on
+    when each looks, a loser meets a UniqueViolation (an IntegrityError) or a DuplicateTable or
+    DuplicateObject (ProgrammingErrors); every one must try again, not stop (a fresh-clone CI run
+    failed on 'type "studydirection" already exists'). Six processes open each of 10 new databases,
+    at the same instant or 30-50 ms apart, which hits both kinds."""
+    staggers = [0.0, 0.03, 0.04, 0.05, 0.03, 0.04, 0.05, 0.03, 0.04, 0.05]
+    urls = [postgres.database(f"race{n}") for n in range(len(staggers))]
+    start = time.time() + 5.0  # after every process has imported optuna
+    procs = []
+    for i in range(6):
+        plan = [(url, start + 1.5 * n + i * stagger) for n, (url, stagger) in enumerate(zip(urls, staggers))]
+        procs.append(subprocess.Popen([sys.executable, "-c", OPEN_AT, json.dumps(plan)], env={**os.environ, "PYTHONPATH": str(REPO)},
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    failed = [out.strip().splitlines()[-1] for p, out in zip(procs, outputs) if p.returncode != 0]
+    assert not failed, failed
+
+
+def test_the_schema_race_is_told_from_other_storage_errors_by_postgresql_s_own_errors(postgres):
+    """The errors a loser of the schema race meets, raised by PostgreSQL itself, are "try again";
+    any other database error is not (it becomes the user's error at once)."""
+    import sqlalchemy
+
+    from hwnas.search.workers import _lost_the_schema_race
+
+    engine = sqlalchemy.create_engine(postgres.database("errors"))
+
+    def error_of(*statements: str) -> Exception:
+        with pytest.raises(sqlalchemy.exc.SQLAlchemyError) as caught, engine.begin() as con:
+            for statement in statements:
+                con.execute(sqlalchemy.text(statement))
+        return caught.value
+
+    with engine.begin() as con:
+        con.execute(sqlalchemy.text("create type direction as enum ('up'); create table studies (name text unique)"))
+    assert _lost_the_schema_race(error_of("create type direction as enum ('up')"))  # DuplicateObject
+    assert _lost_the_schema_race(error_of("create table studies (name text)"))  # DuplicateTable
+    assert _lost_the_schema_race(error_of("insert into studies values ('a'), ('a')"))  # UniqueViolation
+    assert not _lost_the_schema_race(error_of("select * from trials"))  # UndefinedTable
+    assert not _lost_the_schema_race(error_of("select 1/0"))
+    engine.dispose()
