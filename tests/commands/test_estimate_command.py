@@ -51,3 +51,45 @@ def test_cost_path_imports_no_torch_onnx_or_finn(repo):
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+# Close to a point of the quick cell search's Pareto front (2026-11-29): a conv and a 1x1 projection
+# each concatenated with their input. At 1,000 fps the optimiser's folding runs at 7,086 fps.
+CELL_POINT = {
+    "name": "cell-t23", "input": {"channels": 1, "height": 28, "width": 28, "bits": 8}, "classes": 10,
+    "weight_bits": 1, "act_bits": 1,
+    "layers": [
+        {"name": "stem", "conv": {"out": 8, "kernel": 3, "padding": 1}, "inputs": ["input"]},
+        {"name": "stem_pool", "maxpool": {"kernel": 2}, "inputs": ["stem"]},
+        {"name": "e0", "conv": {"out": 8, "kernel": 3, "padding": 1}, "inputs": ["stem_pool"]},
+        {"name": "e1", "conv": {"out": 8, "kernel": 3, "padding": 1}, "inputs": ["stem_pool"]},
+        {"name": "n0", "add": {}, "inputs": ["e0", "e1"]},
+        {"name": "c0", "concat": {}, "inputs": ["n0", "stem_pool"]},
+        {"name": "pool", "maxpool": {"kernel": 2}, "inputs": ["c0"]},
+        {"name": "pre", "conv": {"out": 8, "kernel": 1}, "inputs": ["pool"]},
+        {"name": "c1", "concat": {}, "inputs": ["pre", "pool"]},
+        {"linear": {"out": 10}},
+    ],
+}
+
+
+def test_the_summary_says_why_a_folding_runs_far_above_the_target(repo, tmp_path, capsys):
+    """Within 2x of the target the folding is "only as far as the target needs"; beyond, the summary
+    says why: every node fully folded already (TFC at 100 fps), or the optimiser's cheapest folding
+    that meets the target (a cell network)."""
+    def roofline_line(*argv: str) -> tuple[str, dict]:
+        out = tmp_path / str(len(list(tmp_path.iterdir())))
+        assert main(["estimate", *argv, "--board", "pynq-z2", "--out", str(out)]) == 0
+        line = [s for s in capsys.readouterr().out.splitlines() if s.startswith("compute roofline")][0]
+        return line, json.loads((out / "estimates.json").read_text())
+
+    line, data = roofline_line(str(repo / "examples/archs/sfc-w1a1.yaml"), "--fps", "1000")
+    assert data["fps"] < 2000 and line.endswith("folded only as far as the target needs")
+    line, data = roofline_line(str(repo / "examples/archs/tfc-w1a1.yaml"), "--fps", "100")
+    assert all(n["pe"] == 1 and n["simd"] == 1 for n in data["nodes"])
+    assert line.endswith(f"it runs at {data['fps'] / 100:.1f}x the target because every node is fully folded already")
+    spec = tmp_path / "cell.yaml"
+    spec.write_text(json.dumps(CELL_POINT))
+    line, data = roofline_line(str(spec), "--fps", "1000")
+    assert data["fps"] > 2000 and any(n["pe"] * n["simd"] > 1 for n in data["nodes"])
+    assert line.endswith(f"at {data['fps'] / 1000:.1f}x the target it is still the cheapest folding the optimiser found that meets it")
