@@ -1,9 +1,9 @@
 """What a supernet epoch costs on this machine, budget by budget: seconds per sandwich step.
 
 Builds the supernet the search would build for ``--space`` at each budget (Fashion-MNIST's shape),
-times ``--steps`` sandwich steps (largest, smallest and two random subnets, as
-:func:`hwnas.search.supernet.train_supernet` takes them) on random images of batch 128 after one
-warm-up step, and prints the median step, the steps in one of that budget's epochs, and what the
+times :func:`hwnas.search.supernet.train_supernet` (the search's own sandwich steps: largest,
+smallest and two random subnets) over ``--steps`` batches of 128 random images after a one-batch
+warm-up, and prints the mean step, the steps in one of that budget's epochs, and what the
 budget's supernet epochs take at that pace. Side by side in one run, so the ratio between budgets
 holds whatever else the machine is doing.
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import time
 
 import numpy as np
@@ -22,27 +21,23 @@ import torch
 
 from hwnas.search.budget import BUDGETS, get_budget
 from hwnas.search.run import SPACE_KINDS, choose_space
-from hwnas.search.space import ExtremeChoices, RandomChoices
-from hwnas.search.supernet import SuperNet, sandwich_backward
+from hwnas.search.supernet import SuperNet, train_supernet
 
 BATCH = 128
 TRAIN_IMAGES = 60_000  # Fashion-MNIST's training split
 
 
-def step_seconds(space, steps: int, rng) -> float:
-    supernet = SuperNet(space).train()
-    optimizer = torch.optim.Adam(supernet.parameters(), lr=1e-2)
-    largest, smallest = space.sample(ExtremeChoices(largest=True)), space.sample(ExtremeChoices(largest=False))
-    x, y = torch.rand(BATCH, 1, 28, 28) * 255, torch.randint(0, 10, (BATCH,))
-    times = []
-    for _ in range(steps + 1):  # the first step warms up torch's kernels and is dropped
-        started = time.perf_counter()
-        optimizer.zero_grad()
-        others = [smallest] + [space.sample(RandomChoices(rng)) for _ in range(2)]
-        sandwich_backward(supernet, x, y, largest, others, distill=False)
-        optimizer.step()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times[1:])
+def step_seconds(space, steps: int) -> float:
+    """Mean seconds per step of :func:`train_supernet` itself over ``steps`` batches of random
+    images, after a one-batch call that warms up torch's kernels."""
+    rng = np.random.default_rng(0)
+    images = (rng.random((BATCH * steps, 1, 28, 28)) * 255).astype(np.float32)
+    labels = rng.integers(0, 10, BATCH * steps)
+    supernet = SuperNet(space)
+    train_supernet(supernet, images[:BATCH], labels[:BATCH], epochs=1, batch_size=BATCH, progress=False)
+    started = time.perf_counter()
+    train_supernet(supernet, images, labels, epochs=1, batch_size=BATCH, progress=False)
+    return (time.perf_counter() - started) / steps
 
 
 def _duration(seconds: float) -> str:
@@ -57,13 +52,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    rng = np.random.default_rng(0)
-    print(f"{args.space} supernet, batch {BATCH}, {args.threads} thread(s), median of {args.steps} sandwich steps")
+    print(f"{args.space} supernet, batch {BATCH}, {args.threads} thread(s), mean of {args.steps} sandwich steps of train_supernet")
     first = None
     for name in args.budgets.split(","):
         budget = get_budget(name.strip())
         space = choose_space((1, 28, 28), 10, args.space, budget=budget)
-        seconds = step_seconds(space, args.steps, rng)
+        seconds = step_seconds(space, args.steps)
         first = first or seconds
         images = budget.train_subset or TRAIN_IMAGES - budget.validation
         steps = math.ceil(images / BATCH)
