@@ -1,4 +1,4 @@
-"""The one place that finds hwnas's data: ``boards/``, ``hls_templates/``, ``flows/``, ``examples/`` and
+"""The one place that finds hwnas's data: ``boards/``, ``hls_templates/``, ``rtl_templates/``, ``flows/``, ``examples/`` and
 the pinned ``requirements.txt``.
 
 They live at the top of the repository and reach the package through the symlinks in
@@ -8,11 +8,11 @@ They live at the top of the repository and reach the package through the symlink
 from pathlib import Path
 
 _DATA_ROOT = Path(__file__).resolve().parent / "_data"
-_KINDS = ("boards", "hls_templates", "flows", "examples")
+_KINDS = ("boards", "hls_templates", "rtl_templates", "flows", "examples")
 
 
 def data_dir(kind: str) -> Path:
-    """Return the folder of one kind of packaged data (``boards``, ``hls_templates``, ``flows``, ``examples``)."""
+    """Return the folder of one kind of packaged data (one of ``_KINDS``)."""
     if kind not in _KINDS:
         raise ValueError(f"unknown data kind {kind!r}; expected one of {_KINDS}")
     path = _DATA_ROOT / kind
