@@ -273,7 +273,7 @@ class _Streams:
         self.readers: dict[str, str] = {}
 
     def new(self, name: str, width: int, words: int) -> str:
-        self.streams.append(dict(name=name, width=width, depth=2, words=words))
+        self.streams.append(dict(name=name, width=width, depth=2, words=words, fifo_nodes=[]))
         return name
 
     def get(self, name: str) -> dict:
@@ -304,6 +304,7 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
     layers: list[dict] = []
     streams = _Streams()
     pending_depth: dict[str, dict[int, int]] = {}  # per tensor: StreamingFIFO depth by word width
+    pending_fifos: dict[str, list[str]] = {}  # per tensor: the StreamingFIFO nodes on it, in order
     first_input = graph.input[0].name
     for node in graph.node:
         inst = getCustomOp(node)
@@ -319,6 +320,7 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
             width = inst.get_instream_width()
             depths[width] = max(depths.get(width, 2), int(inst.get_nodeattr("depth")))
             pending_depth[node.output[0]] = depths
+            pending_fifos[node.output[0]] = pending_fifos.get(tensors[0], []) + [node.name]
             continue
         if kind not in _KINDS:
             raise UserError(f"no HLS template for {node.op_type} (node {node.name})")
@@ -332,6 +334,7 @@ def read_layers(model) -> tuple[list[dict], list[dict]]:
             stream = streams.get(name)
             fifos = pending_depth.get(tensor, {})
             stream["depth"] = max(stream["depth"], fifos.get(stream["width"], 2))
+            stream["fifo_nodes"] += pending_fifos.get(tensor, [])
             if name in streams.readers:
                 raise UserError(f"{node.name} and {streams.readers[name]} both read {tensor}; fan-out needs DuplicateStreams")
             streams.readers[name] = node.name

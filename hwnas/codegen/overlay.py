@@ -103,8 +103,9 @@ def driver_geometry(
     }
 
 
-def flow_context(board, geometry: dict) -> dict:
-    """The context of every template in flows/: board facts, names, widths."""
+def flow_context(board, geometry: dict, *, rtl: bool = False) -> dict:
+    """The context of every template in flows/: board facts, names, widths; ``rtl``: the accelerator
+    is the RTL backend's (rtl/, a module reference in the block design) rather than an HLS IP."""
     inp, out = geometry["input"], geometry["output"]
     image_bytes = inp["words_per_image"] * inp["dma_word_bits"] // 8
     return dict(
@@ -121,23 +122,24 @@ def flow_context(board, geometry: dict) -> dict:
         dma_mm2s_mm_width=max(32, inp["dma_word_bits"]), dma_s2mm_mm_width=max(32, out["dma_word_bits"]),
         max_batch=DMA_MAX_TRANSFER_BYTES // image_bytes, words_per_image=inp["words_per_image"],
         in_width=inp["word_bits"], elements_per_word=inp["elements_per_word"], element_bits=inp["element_bits"],
-        images_register_hex=f"0x{IMAGES_REGISTER:02x}",
+        images_register_hex=f"0x{IMAGES_REGISTER:02x}", rtl=rtl,
     )
 
 
-def overlay_plan(board, geometry: dict) -> Plan:
-    """Scripts, Makefile, README and driver of the project folder around hls/."""
+def overlay_plan(board, geometry: dict, *, rtl: bool = False) -> Plan:
+    """Scripts, Makefile, README and driver of the project folder around hls/ (or rtl/)."""
     from hwnas.resources import data_dir
 
-    context = flow_context(board, geometry)
+    context = flow_context(board, geometry, rtl=rtl)
     files = {
         "Makefile": render_flow("project/Makefile.j2", context),
         "README.md": render_flow("project/README.md.j2", context),
-        "scripts/export_ip.tcl": render_flow("vitis_hls/export_ip.tcl.j2", context),
         "scripts/bitstream.tcl": render_flow("vivado/bitstream.tcl.j2", context),
         "scripts/block_design.tcl": render_flow(f"vivado/{board.family}/block_design.tcl.j2", context),
         f"{OVERLAY_DIR}/accelerator.json": json.dumps(geometry, indent=2) + "\n",
     }
+    if not rtl:
+        files["scripts/export_ip.tcl"] = render_flow("vitis_hls/export_ip.tcl.j2", context)
     for name in DRIVER_FILES:
         files[f"{OVERLAY_DIR}/{name}"] = (data_dir("flows") / "pynq_driver" / name).read_text()
     from hwnas.data import files as reader

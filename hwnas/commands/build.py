@@ -44,9 +44,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--resize", metavar="HxW", help="resize the --dataset images to HEIGHTxWIDTH")
     parser.add_argument(
-        "--backend", choices=("hls", "finn"), default="hls",
-        help="hls (default): hwnas's HLS accelerator and overlay project; finn: QONNX model, folding and "
-        "finn-plus build config for FINN's flow",
+        "--backend", choices=("hls", "rtl", "finn"), default="hls",
+        help="hls (default): hwnas's HLS accelerator and overlay project; rtl: the accelerator in SystemVerilog "
+        "with a Vivado project (no HLS step); finn: QONNX model, folding and finn-plus build config for FINN's flow",
+    )
+    parser.add_argument(
+        "--rtlsim", type=int, default=0, metavar="N",
+        help="--backend rtl: simulate the RTL with Verilator on N test images into rtlsim.json (classes against "
+        "the model, and the C-simulation with --csim; cycles per frame; FIFO occupancy; deadlock)",
+    )
+    parser.add_argument(
+        "--synth", action="store_true",
+        help="--backend rtl: synthesize the RTL with Yosys (synth_xilinx) for the board's family into synthesis.json, "
+        "node by node beside the cost model's figures",
     )
     parser.set_defaults(run=run)
 
@@ -84,8 +94,14 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--csim takes a non-negative number of images")
     if args.simulate < 0:
         raise UserError("--simulate takes a non-negative number of frames")
+    if args.rtlsim < 0:
+        raise UserError("--rtlsim takes a non-negative number of images")
     if args.backend == "finn" and (args.csim or args.simulate):
         raise UserError("--csim and --simulate run hwnas's HLS accelerator; they do not apply to --backend finn")
+    if args.backend != "rtl" and (args.rtlsim or args.synth):
+        raise UserError("--rtlsim and --synth check the RTL backend's design; add --backend rtl")
+    if args.backend == "rtl" and args.csim and args.csim != args.rtlsim:
+        raise UserError("with --backend rtl, --csim N C-simulates the images --rtlsim N simulates: give both the same N")
     dataset = None
     if args.dataset is not None:
         dataset = load_own_dataset(args.dataset, resize=resize_arg(args.resize))
@@ -134,9 +150,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"FINN build folder: {finn_dir} (cd {finn_dir} && finn build {CONFIG} {MODEL})")
         return 0
 
+    fashion_mnist = Path(os.environ.get("HWNAS_FASHION_MNIST", DEFAULT_FASHION_MNIST))
+    if args.backend == "rtl":
+        return _build_rtl(args, run_dir, board=board, arch=arch, torch_model=torch_model, dataset=dataset,
+                          class_names=class_names, fashion_mnist=fashion_mnist, design=design)
+
     from hwnas.codegen.project import build_board_project
 
-    fashion_mnist = Path(os.environ.get("HWNAS_FASHION_MNIST", DEFAULT_FASHION_MNIST))
     report = build_board_project(
         run_dir / "dataflow.onnx", board=board, out_dir=args.out, arch=arch, torch_model=torch_model,
         csim=args.csim, fashion_mnist_dir=fashion_mnist, dataset=dataset, class_names=class_names,
@@ -151,6 +171,35 @@ def run(args: argparse.Namespace) -> int:
         if report.finn_agree != report.finn_images or report.model_agree not in (None, report.images):
             return 1
     return 1 if deadlock else 0
+
+
+def _build_rtl(args, run_dir: Path, *, board, arch, torch_model, dataset, class_names, fashion_mnist, design) -> int:
+    """--backend rtl: write the project, then run what --rtlsim / --synth ask for; prints their verdicts."""
+    from hwnas.rtl.project import build_rtl_project
+
+    if args.rtlsim and arch is None:
+        from hwnas.errors import UserError
+
+        raise UserError(f"{run_dir} holds no model.pt; --rtlsim needs the lowered model to compare with")
+    report = build_rtl_project(
+        run_dir / "dataflow.onnx", board=board, out_dir=args.out, arch=arch, torch_model=torch_model,
+        rtlsim=args.rtlsim, csim=bool(args.csim), synth=args.synth, fashion_mnist_dir=fashion_mnist, dataset=dataset,
+        class_names=class_names,
+    )
+    print(f"RTL project for {board.name}: {args.out} (rtl/ holds the SystemVerilog; make bitstream runs Vivado; "
+          f"driver in {args.out / 'driver'})")
+    failed = False
+    if report.rtlsim is not None:
+        print(f"Verilator simulation of {report.rtlsim.images} images ({args.out / 'rtlsim.json'}):")
+        print("\n".join(report.rtlsim.summary()))
+        failed = not report.rtlsim.ok
+    if report.synthesis is not None:
+        from hwnas.rtl.synth import table
+
+        print(f"Yosys synth_xilinx -family {report.synthesis.family} ({args.out / 'synthesis.json'}):")
+        print(table(report.synthesis))
+    deadlock = args.simulate and _simulate(run_dir, args.simulate, arch=arch, board=board, design=design, out=args.out)
+    return 1 if failed or deadlock else 0
 
 
 def _simulate(run_dir: Path, frames: int, *, arch, board, design: str, out: Path) -> bool:
