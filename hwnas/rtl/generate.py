@@ -133,7 +133,7 @@ def _parameter_literal(value) -> str:
 
 def generate_rtl(model, *, design: str, source: str = "dataflow.onnx") -> Plan:
     """The RTL files of the folded dataflow ``model`` (a ModelWrapper), paths relative to the RTL
-    folder: kernels/, layers/, the tables (*.mem), hwnas_dataflow.sv, hwnas_top.sv and sources.f (the
+    folder: kernels/, layers/, the tables (*.mem), hwnas_dataflow.sv, hwnas_top.v and sources.f (the
     compile order), fifos/ (a wrapper per stream FIFO) and nodes.json (every node module with the FINN
 nodes it implements, for the synthesis report). The tables sit at the folder's top, named without a
 folder in $readmemh: Verilator and Yosys run there, and Vivado finds a .mem file added to its project
@@ -174,12 +174,12 @@ by name."""
         in_stream=streams[0], out_stream=streams[-1], **interface,
     )
     files[f"{DATAFLOW}.sv"] = render_rtl("glue/dataflow.sv.j2", context)
-    files[f"{TOP}.sv"] = render_rtl("glue/top.sv.j2", context)
+    files[f"{TOP}.v"] = render_rtl("glue/top.v.j2", context)
     kernels = sorted({"hwnas_fifo", *(i["module"] for i in instances)})
     for module in kernels:
         files[f"kernels/{module}.sv"] = (data_dir("rtl_templates") / "kernels" / f"{module}.sv").read_text()
     order = [f"kernels/{m}.sv" for m in kernels] + [f"layers/{i['name']}.sv" for i in instances]
     order += [f"fifos/fifo_{s['name']}.sv" for s in streams[1:-1]]
-    order += [f"{DATAFLOW}.sv", f"{TOP}.sv"]
+    order += [f"{DATAFLOW}.sv", f"{TOP}.v"]
     files["sources.f"] = "".join(f"{path}\n" for path in order)
     return Plan(files)

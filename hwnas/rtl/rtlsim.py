@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hwnas.rtl.generate import DATAFLOW
+from hwnas.rtl.generate import DATAFLOW, TOP
 
 OUT_READY_PCT = 70  # the output stream's tready, percent of cycles (random back-pressure)
 
@@ -113,7 +113,7 @@ def simulate_rtl(
     datatype = model.get_tensor_datatype(model.graph.input[0].name).name
     words = input_words(graph_inputs, datatype=datatype, in_width=ports["in_width"], elem_bits=ports["in_elem_bits"])
     sources = [rtl_dir / line for line in (rtl_dir / "sources.f").read_text().split()]
-    sources = [s for s in sources if s.name != "hwnas_top.sv"]
+    sources = [s for s in sources if s.name != f"{TOP}.v"]
     started = time.perf_counter()
     harness = build_harness(sources, top=DATAFLOW, inputs=["in0"], outputs=["out0"], build_dir=build_dir)
     built = time.perf_counter()

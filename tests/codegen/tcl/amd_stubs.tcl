@@ -46,7 +46,8 @@ proc stand_in {path} {
 proc positional {arguments} {
     # arguments that are not -flags nor the values of the flags listed here
     set valued {-cflags -csimflags -part -config -type -vlnv -format -rtl -vendor -library -ipname
-                -version -period -name -flow_target -files -jobs -to_step -of_objects -fileset -dict -argv}
+                -version -period -name -flow_target -files -jobs -to_step -of_objects -fileset -dict -argv
+                -reference}
     set result {}
     for {set i 0} {$i < [llength $arguments]} {incr i} {
         set a [lindex $arguments $i]
