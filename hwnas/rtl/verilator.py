@@ -88,18 +88,25 @@ def build_harness(
 
 def run_harness(
     harness: Harness, words: dict[str, list[int]], expected: dict[str, int], *, work_dir: Path, seed: int = 1,
-    in_valid_pct: int = 100, out_ready_pct: int = 100, stall_limit: int = 100_000, max_cycles: int = 10**9,
+    in_valid_pct: int = 100, out_ready_pct: int | dict[str, int] = 100, stall_limit: int = 100_000,
+    max_cycles: int = 10**9,
     cwd: Path | None = None,
 ) -> HarnessRun:
-    """Feed ``words`` (per input port) and collect ``expected`` words per output port."""
+    """Feed ``words`` (per input port) and collect ``expected`` words per output port.
+
+    ``out_ready_pct`` is one percentage for every output, or one per output port (100 where absent)."""
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     if set(words) != set(harness.inputs) or set(expected) != set(harness.outputs):
         raise ValueError(f"{harness.top} has inputs {harness.inputs} and outputs {harness.outputs}")
     for port, values in words.items():
         (work_dir / f"in_{port}.hex").write_text("".join(f"{int(v):x}\n" for v in values))
+    if isinstance(out_ready_pct, dict):
+        ready = ",".join(str(int(out_ready_pct.get(port, 100))) for port in harness.outputs)
+    else:
+        ready = str(int(out_ready_pct))
     command = [
-        str(harness.binary), str(work_dir.resolve()), str(seed), str(in_valid_pct), str(out_ready_pct),
+        str(harness.binary), str(work_dir.resolve()), str(seed), str(in_valid_pct), ready,
         str(stall_limit), str(max_cycles), *[str(expected[port]) for port in harness.outputs],
     ]
     result = subprocess.run(command, cwd=cwd or work_dir, capture_output=True, text=True, check=True)

@@ -29,18 +29,32 @@ def simulate_kernel(
 
 def simulate_kernel_at_paces(
     build_dir: Path, module: str, parameters: dict, words: dict[str, list[int]], expected: dict[str, int],
-    *, paces=PACES, seed: int = 7, extra_sources: tuple[str, ...] = (),
+    *, paces=PACES, seed: int = 7, extra_sources: tuple[str, ...] = (), sources: tuple[Path, ...] = (),
+    out_ready: dict[tuple[int, int], dict[str, int]] | None = None,
 ) -> dict[tuple[int, int], HarnessRun]:
-    """As simulate_kernel, but one Verilator build run at every pace in ``paces``:
-    {(in_valid_pct, out_ready_pct): run}."""
+    """Like simulate_kernel, but build once and run once per pace ``(in_valid_pct, out_ready_pct)``.
+
+    ``sources`` are further files (a test-only wrapper, its top ``module``) besides the kernels named
+    by ``extra_sources``; ``out_ready`` gives a pace a percentage per output port instead."""
+    kernels = [kernel_source(m) for m in extra_sources]
+    if not sources:
+        kernels.append(kernel_source(module))
     harness = build_harness(
-        [kernel_source(m) for m in (*extra_sources, module)], top=module, inputs=list(words), outputs=list(expected),
-        build_dir=build_dir, parameters=parameters,
+        [*kernels, *sources], top=module, inputs=list(words), outputs=list(expected), build_dir=build_dir,
+        parameters=parameters,
     )
-    return {
-        (i, o): run_harness(
-            harness, words, expected, work_dir=build_dir / f"run-{i}-{o}", seed=seed, in_valid_pct=i,
-            out_ready_pct=o, stall_limit=10_000,
+    runs = {}
+    for in_pct, out_pct in paces:
+        runs[(in_pct, out_pct)] = run_harness(
+            harness, words, expected, work_dir=build_dir / f"run-{in_pct}-{out_pct}", seed=seed,
+            in_valid_pct=in_pct, out_ready_pct=(out_ready or {}).get((in_pct, out_pct), out_pct), stall_limit=10_000,
         )
-        for i, o in paces
-    }
+    return runs
+
+
+def assert_full_rate(run: HarnessRun, port: str, cycles: int, slack: int = 2) -> None:
+    """At full pace, ``port``'s words moved over the ``cycles`` the cost model counts for them (from
+    the first word to the last), less at most ``slack`` cycles of the first word's latency: a
+    kernel that stalls even once a frame misses it."""
+    span = run.cycles_at[port][-1] - run.cycles_at[port][0]
+    assert cycles - slack <= span <= cycles, f"{port}: {span} cycles from first to last word, expected {cycles}"
