@@ -67,7 +67,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--artifacts", type=Path, metavar="DIR",
         help="folder of the artifact store through which workers pass models (default: the run folder's artifacts/; "
-        "give every worker the same shared folder)",
+        "with --storage, one every worker on this machine finds: beside an SQLite database, else in the cache); "
+        "workers on several machines need the same shared folder",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.set_defaults(run=run)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,8 +33,12 @@ from hwnas.search.space import ConvSpace, MlpSpace, SearchSpace
 from hwnas.search.final import (
     SearchOutcome, candidate_from, describe, final_config, lower_best, record_candidate, train_candidate, write_summary,
 )
-from hwnas.search.study import check_study_identity, judge, judging_fingerprint, open_study, pareto_trials, run_study, trial_records
-from hwnas.search.workers import Coordination, Tasks, download, open_storage, upload
+from hwnas.search.study import (
+    STUDY_NAME, check_study_identity, judge, judging_fingerprint, open_study, pareto_trials, run_study, trial_records,
+)
+from hwnas.search.workers import (
+    Coordination, Tasks, claim_worker_index, default_artifacts, download, open_storage, upload, worker_seed,
+)
 
 SPACE_KINDS = ("auto", "mlp", "conv", "cell")
 # What a CPU trains in the quick budget's minutes: cells on the stem's pooled map, one stage of cells
@@ -59,7 +62,7 @@ class SearchSettings:
     progress: bool = True
     resize: tuple[int, int] | None = None  # (height, width) for own image files of mixed sizes
     storage: str | None = None  # an Optuna storage URL shared by the workers; None: SQLite in out_dir
-    artifacts: Any = None  # an optuna.artifacts store or a folder for one; None: out_dir/artifacts
+    artifacts: Any = None  # an optuna.artifacts store or a folder for one; None: artifacts_folder()'s default
     heartbeat_s: int = 10  # a worker's task or trial is failed after grace_s without a heartbeat
     grace_s: int = 30
     strategy: str = "evolution"  # or "differentiable" (hwnas.search.differentiable)
@@ -70,14 +73,31 @@ class SearchSettings:
     def storage_url(self) -> str:
         return self.storage or f"sqlite:///{self.out_dir / 'study.db'}"
 
+    def artifacts_folder(self) -> Path | None:
+        """The artifact store's folder (None for a store object given from Python): ``artifacts``;
+        without it the run folder's artifacts/ when the study is in the run folder, and with a
+        ``storage`` one that every worker on this machine derives alike (:func:`default_artifacts`)."""
+        if self.artifacts is not None:
+            return Path(self.artifacts) if isinstance(self.artifacts, (str, Path)) else None
+        if self.storage is None:
+            return self.out_dir / "artifacts"
+        return default_artifacts(self.storage, STUDY_NAME, self.cache_dir)
+
     def artifact_store(self):
         import optuna
 
-        if self.artifacts is None or isinstance(self.artifacts, (str, Path)):
-            folder = Path(self.artifacts or self.out_dir / "artifacts")
+        folder = self.artifacts_folder()
+        if folder is None:
+            return self.artifacts
+        try:
             folder.mkdir(parents=True, exist_ok=True)
-            return optuna.artifacts.FileSystemArtifactStore(str(folder))
-        return self.artifacts
+        except OSError as exc:
+            raise UserError(f"cannot create the artifact folder {folder}: {exc.strerror}") from None
+        return optuna.artifacts.FileSystemArtifactStore(str(folder))
+
+    def artifacts_description(self) -> str:
+        folder = self.artifacts_folder()
+        return f"this worker's artifact folder {folder}" if folder is not None else "this worker's artifact store"
 
     def coordination(self) -> Coordination:
         return Coordination(self.storage_url(), self.heartbeat_s, self.grace_s)
@@ -218,8 +238,11 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
         raise UserError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
     log = logging_to_file(log, out_dir / "search.log")
     storage = open_storage(settings.coordination())
-    # workers sharing a --storage draw different points; one worker on its own folder stays reproducible
-    sampler_seed = settings.seed if settings.storage is None else settings.seed + os.getpid()
+    # Workers sharing a --storage draw different points, each reproducibly: worker i (the i-th to join
+    # the study, counted by the storage) seeds its sampler from --seed and i; the first, like one
+    # worker on its own folder, with --seed itself.
+    worker_index = 0 if settings.storage is None else claim_worker_index(storage, STUDY_NAME)
+    sampler_seed = worker_seed(settings.seed, worker_index)
     study = open_study(storage, seed=sampler_seed, population=budget.population)
     identity = {**settings.identity(), **data_identity, "judging": judging_fingerprint(space, settings.board, settings.fps)}
     legacy = out_dir / "search.json"
@@ -227,6 +250,11 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
                          legacy=json.loads(legacy.read_text()) if legacy.is_file() and settings.storage is None else None)
     tasks = Tasks(storage, study.study_name, settings.coordination(), log=log)
     log(budget.describe())
+    if settings.storage is not None:
+        log(f"worker {worker_index} of the study (sampler seed {sampler_seed})")
+        if settings.artifacts is None:
+            log(f"artifact store (the models the workers pass on): {settings.artifacts_folder()}; workers on other "
+                "machines need one shared --artifacts")
 
     if dataset is None:
         locations = Locations(data_dir=settings.data_dir, cache_dir=settings.cache_dir / "datasets")
@@ -258,7 +286,9 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
 
     tasks.run_all({"supernet": train_the_supernet})
     if not done_path.is_file():  # another worker trained it
-        download(store, tasks.result("supernet")["supernet"], path)
+        supernet_task = tasks.result("supernet")
+        download(store, supernet_task["supernet"], path, what="the supernet", stored_by=supernet_task.get("worker"),
+                 where=settings.artifacts_description())
         done_path.write_text(json.dumps({"from": "another worker, through the artifact store"}) + "\n")
         log(f"loaded the supernet another worker trained (artifact store) -> {path}")
     elif reused:
@@ -348,7 +378,9 @@ def search(settings: SearchSettings, *, log: Callable[[str], None] = print) -> S
     def lower_and_report(record) -> None:
         model_path = out_dir / "candidates" / f"t{best_trial.number}" / "model.pt"
         if not model_path.is_file():  # trained by another worker
-            download(store, results[f"train t{best_trial.number}"]["model"], model_path)
+            trained = results[f"train t{best_trial.number}"]
+            download(store, trained["model"], model_path, what=f"the model of {best.arch.name}",
+                     stored_by=trained.get("worker"), where=settings.artifacts_description())
         chosen = dataclasses.replace(best, model_path=model_path)
         agreement = lower_best(chosen, dataset, settings, out_dir / "best", log=log)
         write_class_names(dataset, out_dir / "best")

@@ -170,8 +170,10 @@ def run_study(
     for the next trial (seeded by ``seed`` and the trial's number); after ``max_repeats`` such draws
     (default 4 x ``trials``: a space with fewer points) the study ends with what it has. A worker
     that dies leaves its trial RUNNING until a live worker's ``fail_stale_trials`` (Optuna's
-    heartbeat) fails it; the retry callback then enqueues the same point again. ``log`` gets a plain line every ``log_every`` finished trials (a
-    generation of NSGA-II) and at the end.
+    heartbeat) fails it; the retry callback then enqueues the same point again. A trial still WAITING
+    when the study ends (a repeat's fresh point, enqueued as another worker completed the study) is
+    pruned as surplus. ``log`` gets a plain line every ``log_every`` finished trials (a generation of
+    NSGA-II) and at the end.
     """
     import optuna
 
@@ -225,6 +227,17 @@ def run_study(
         trial.set_user_attr("accuracy_source", "supernet (inherited weights, recalibrated BatchNorm)")
         return accuracy_of(point), verdict.resource_share
 
+    def close_leftovers() -> None:
+        """Prune, as surplus, the trials still WAITING when the study ends: a point enqueued for a
+        repeat's next trial while another worker's trial completed the study. Each is claimed first
+        (WAITING -> RUNNING, which the storage lets one worker do) so that none a worker has taken
+        is touched; every worker does this before it returns, so the last to enqueue one prunes it."""
+        storage = study._storage
+        for t in study.get_trials(deepcopy=False, states=(State.WAITING,)):
+            if storage.set_trial_state_values(t._trial_id, State.RUNNING):
+                storage.set_trial_user_attr(t._trial_id, "surplus", True)
+                storage.set_trial_state_values(t._trial_id, State.PRUNED)
+
     started = time.perf_counter()
     logged = len(finished())
     while True:
@@ -238,10 +251,12 @@ def run_study(
                 f"accuracy {best:.2%}, {time.perf_counter() - started:.0f} s")
             logged = complete
         if complete >= trials:
+            close_leftovers()
             return study
         repeats = len([t for t in study.get_trials(deepcopy=False, states=(State.PRUNED,)) if "repeat_of" in t.user_attrs])
         if repeats >= max_repeats:
             log(f"the space gave no new point in {repeats} draws: {complete} distinct points measured")
+            close_leftovers()
             return study
         running = [t for t in study.get_trials(deepcopy=False, states=(State.RUNNING,)) if "surplus" not in t.user_attrs]
         if complete + len(running) >= trials:  # the last trials are another worker's: wait for them

@@ -194,12 +194,67 @@ def upload(store, path: Path, tasks: Tasks) -> str:
     return optuna.artifacts.upload_artifact(artifact_store=store, file_path=str(path), study_or_trial=tasks.study)
 
 
-def download(store, artifact_id: str, path: Path) -> Path:
-    """An artifact to ``path`` (atomically: a partial file never has the final name)."""
+def download(store, artifact_id: str, path: Path, *, what: str = "a model", stored_by: str | None = None,
+             where: str = "this worker's artifact store") -> Path:
+    """An artifact to ``path`` (atomically: a partial file never has the final name). An artifact
+    this worker's store does not hold was stored by a worker that uses another store: a UserError
+    says to give them all the same ``--artifacts``."""
     import optuna
+    from optuna.artifacts.exceptions import ArtifactNotFound
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
-    optuna.artifacts.download_artifact(artifact_store=store, file_path=str(partial), artifact_id=artifact_id)
+    try:
+        optuna.artifacts.download_artifact(artifact_store=store, file_path=str(partial), artifact_id=artifact_id)
+    except ArtifactNotFound:
+        partial.unlink(missing_ok=True)
+        by = f"worker {stored_by}" if stored_by else "another worker"
+        raise UserError(
+            f"cannot read {what} that {by} stored: it is not in {where}; give every worker the same --artifacts "
+            "(a folder all of them see)"
+        ) from None
     os.replace(partial, path)
     return path
+
+
+def default_artifacts(storage_url: str, study_name: str, cache_dir: Path) -> Path:
+    """The artifact folder of workers given ``--storage`` but no ``--artifacts``, the same for every
+    worker on this machine: beside an SQLite database (``study.db`` -> ``study-artifacts/``), else in
+    the cache, keyed by a digest of the URL and the study's name. Workers on several machines still
+    need one shared ``--artifacts``."""
+    import hashlib
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(storage_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        database = Path(url.database).resolve()
+        return database.with_name(f"{database.stem}-artifacts")
+    digest = hashlib.sha256(f"{storage_url}\n{study_name}".encode()).hexdigest()[:16]
+    return cache_dir / "artifacts" / digest
+
+
+def claim_worker_index(storage, study_name: str) -> int:
+    """This worker's index among the workers that have joined the study: 0 for the first, then 1,
+    2, ... The storage hands it out: the number of a trial of ``<study>-workers``, which Optuna's RDB
+    storage numbers under a lock on the study's row, so no two workers get the same. A restarted
+    worker joins again and gets the next index."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(study_name=f"{study_name}-workers", storage=storage, load_if_exists=True)
+    trial_id = storage.create_new_trial(study._study_id)
+    storage.set_trial_user_attr(trial_id, "worker", worker_label())
+    storage.set_trial_state_values(trial_id, optuna.trial.TrialState.COMPLETE, values=[0.0])
+    return storage.get_trial_number_from_id(trial_id)
+
+
+def worker_seed(seed: int, index: int) -> int:
+    """The sampler's seed of worker ``index``: ``seed`` itself for the first (it draws as a search
+    without ``--storage`` does), for the others a number derived from both, so that each worker
+    draws differently and worker ``index`` of a rerun draws the same again."""
+    import hashlib
+
+    if index == 0:
+        return seed
+    return int.from_bytes(hashlib.sha256(f"hwnas worker {seed} {index}".encode()).digest()[:4], "little")

@@ -19,7 +19,7 @@ def main(path: str) -> None:
     settings = SearchSettings(
         dataset="synthetic", board=load_board("pynq-z2"), fps=20_000, budget=WORKER_BUDGET, out_dir=Path(given["out"]),
         cache_dir=Path(given["cache"]), space="mlp", threads=1, progress=False, storage=given["storage"],
-        artifacts=Path(given["artifacts"]), heartbeat_s=1, grace_s=3,
+        artifacts=Path(given["artifacts"]) if given.get("artifacts") else None, heartbeat_s=1, grace_s=3,
     )
     outcome = search(settings, log=lambda line: print(line, flush=True))
     print(f"done: best {outcome.best.arch.name}, report in {outcome.out_dir}", flush=True)

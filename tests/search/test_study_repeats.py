@@ -59,3 +59,14 @@ def test_unseen_choices_replay_to_a_new_point():
     assert point_key(SPACE.sample(Replay())) not in seen
     every = {point_key(SPACE.sample(RandomChoices(np.random.default_rng(i)))) for i in range(500)}
     assert len(every) == 12 and unseen_choices(SPACE, every, rng) is None
+
+
+def test_a_point_enqueued_for_a_repeat_after_the_study_filled_is_pruned_not_left_waiting():
+    """Two workers: one's trial draws a repeat and enqueues a fresh point for its next trial while
+    the other's completes the study; whichever returns last prunes the point as surplus."""
+    study, _ = run(10)
+    study.enqueue_trial({"depth": 1, "fc0_width": 16}, user_attrs={"instead_of_repeat": 99})
+    run_study(study, SPACE, board=load_board("pynq-z2"), fps=1000, accuracy_of=lambda point: 0.5, trials=10)
+    states = Counter(t.state for t in study.get_trials())
+    assert set(states) == {optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED}
+    assert "surplus" in study.trials[-1].user_attrs and states[optuna.trial.TrialState.COMPLETE] == 10
