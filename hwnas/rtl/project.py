@@ -57,7 +57,24 @@ def build_rtl_project(
 
         synthesis = synthesize_design(rtl_dir, design=design, board=board, estimates=estimates, top=TOP)
         synthesis.write(out_dir / "synthesis.json")
+    if simulated is not None or synthesis is not None:
+        write_report(out_dir / "rtl_report.html", design=design, board=board, rtlsim=simulated, synthesis=synthesis)
     return RtlReport(rtl_dir, simulated, synthesis)
+
+
+def write_report(path: Path, *, design: str, board, rtlsim, synthesis) -> Path:
+    """rtl_report.html: the Verilator verdict with every FIFO's peak, and Yosys's counts node by node."""
+    from dataclasses import asdict
+
+    from hwnas.report.render import render_template
+
+    context = dict(
+        design=design, board=board.name, part=board.part,
+        rtlsim=None if rtlsim is None else asdict(rtlsim) | dict(cycles_ratio=rtlsim.cycles_ratio),
+        synthesis=None if synthesis is None else asdict(synthesis),
+    )
+    path.write_text(render_template("rtl.html.j2", context))
+    return path
 
 
 def _rtlsim(model, dataflow_path, rtl_dir, count, *, board, out_dir, arch, torch_model, csim, estimates,
