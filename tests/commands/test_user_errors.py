@@ -50,3 +50,17 @@ def test_refused_search_writes_nothing_into_its_out(tmp_path):
     assert_one_line_error(result, "no architecture in the space reaches 1,000,000,000 fps on pynq-z2")
     assert not out.exists()
     assert not (tmp_path / "cache").exists()
+
+
+def test_rtl_checks_without_the_rtl_backend_say_so(tmp_path):
+    result = run_cli("build", TFC, "--board", "pynq-z2", "--fps", "1000", "--out", str(tmp_path / "b"), "--rtlsim", "5")
+    assert_one_line_error(result, "--rtlsim and --synth check the RTL backend's design; add --backend rtl")
+    result = run_cli("build", TFC, "--board", "pynq-z2", "--fps", "1000", "--out", str(tmp_path / "b"), "--synth")
+    assert_one_line_error(result, "add --backend rtl")
+    result = run_cli("build", TFC, "--board", "pynq-z2", "--fps", "1000", "--out", str(tmp_path / "b"),
+                     "--backend", "rtl", "--rtlsim", "5", "--csim", "3")
+    assert_one_line_error(result, "give both the same N")
+    result = run_cli("build", TFC, "--board", "pynq-z2", "--fps", "1000", "--out", str(tmp_path / "b"),
+                     "--backend", "rtl", "--rtlsim", "-1")
+    assert_one_line_error(result, "--rtlsim takes a non-negative number of images")
+    assert not (tmp_path / "b").exists()
