@@ -108,10 +108,14 @@ def _rtlsim(model, dataflow_path, rtl_dir, count, *, board, out_dir, arch, torch
             finn_images=min(count, 10), fashion_mnist_dir=fashion_mnist_dir, dataset=dataset,
         )
         references["the C-simulation"] = np.loadtxt(out_dir / "hls" / "build" / "predictions.txt", dtype=np.int64, ndmin=1)
+    from hwnas.sim import simulate
+
     estimated = estimates["bottleneck"]["cycles_per_frame"] if estimates else None
+    # hwnas's own simulator on the same design and a few frames, for the RTL to check
+    predicted = simulate(model, min(count, 8), design=design)
     result = simulate_rtl(
         rtl_dir, model, graph_inputs, design=design, build_dir=out_dir / "build" / "verilator",
-        estimated_cycles=estimated, references=references,
+        estimated_cycles=estimated, references=references, hwnas_sim=predicted,
     )
     result.write(out_dir / "rtlsim.json")
     return result

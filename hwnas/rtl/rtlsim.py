@@ -35,6 +35,8 @@ class RtlsimResult:
     build_s: float
     simulate_s: float
     agreement: dict[str, dict] = field(default_factory=dict)  # reference -> {"agree": n, "of": m}
+    # hwnas's own simulator (hwnas.sim) on the same design, where given: what the RTL checks
+    hwnas_sim: dict | None = None  # cycles_per_frame, first_frame_latency, deadlock
 
     @property
     def fifo_overflow(self) -> list[str]:
@@ -70,6 +72,12 @@ class RtlsimResult:
                 f"  FIFOs: {len(self.fifos)}, {len(self.fifo_overflow)} over their depth; fullest {fullest['name']} "
                 f"{fullest['peak']}/{fullest['depth']}"
             )
+        if self.hwnas_sim is not None:
+            sim = self.hwnas_sim
+            lines.append(
+                f"  hwnas.sim on the same design: {sim['cycles_per_frame'] or 0:,.1f} cycles per frame, first frame "
+                f"{sim['first_frame_latency'] or 0:,} cycles{', DEADLOCK' if sim['deadlock'] else ''}"
+            )
         lines.append(f"  Verilator: build {self.build_s:.1f} s, simulation {self.simulate_s:.1f} s ({self.cycles:,} cycles)")
         return lines
 
@@ -101,9 +109,12 @@ def steady_state(cycles_at: list[int]) -> float | None:
 def simulate_rtl(
     rtl_dir: Path, model, graph_inputs: np.ndarray, *, design: str, build_dir: Path, estimated_cycles: int | None,
     references: dict[str, np.ndarray] | None = None, seed: int = 1, out_ready_pct: int = OUT_READY_PCT,
+    hwnas_sim=None,
 ) -> RtlsimResult:
     """Verilate ``rtl_dir`` (written from :func:`hwnas.rtl.generate.generate_rtl`) and classify
-    ``graph_inputs``; ``references`` (name -> classes) are compared with what comes out."""
+    ``graph_inputs``; ``references`` (name -> classes) are compared with what comes out, and
+    ``hwnas_sim`` (a :class:`hwnas.sim.SimulationResult` of the same design) is recorded beside it,
+    FIFO by FIFO."""
     from hwnas.codegen.generate import stream_interface
     from hwnas.codegen.layers import read_layers
     from hwnas.rtl.verilator import build_harness, run_harness
@@ -131,15 +142,19 @@ def simulate_rtl(
         expected = np.asarray(expected).ravel()
         count = min(len(expected), len(classes))
         agreement[name] = dict(agree=int((np.asarray(classes[:count]) == expected[:count]).sum()), of=len(expected))
-    depths = {f"fifo_{s['name']}": s["depth"] for s in streams[1:-1]}
+    sim_peaks = {f"fifo_{f.name}": f.peak for f in hwnas_sim.fifos} if hwnas_sim is not None else {}
     fifos = []
     for instance, (peak, depth) in sorted(run.fifo_peaks.items()):
         # %m of the FIFO inside its stream's wrapper: TOP.hwnas_dataflow.fifo_<stream>_i.fifo
         name = instance.split(".")[-2].removesuffix("_i")
-        fifos.append(dict(name=name, depth=depth, peak=peak, cost_model_depth=depths.get(name)))
+        fifos.append(dict(name=name, depth=depth, peak=peak, hwnas_sim_peak=sim_peaks.get(name)))
     return RtlsimResult(
         design=design, images=frames, classes=classes, cycles=run.cycles, deadlock=run.deadlock or len(classes) < frames,
         first_frame_latency=run.cycles_at["out0"][0] if classes else None,
         cycles_per_frame=steady_state(run.cycles_at["out0"]), estimated_cycles_per_frame=estimated_cycles,
         fifos=fifos, build_s=built - started, simulate_s=simulated - built, agreement=agreement,
+        hwnas_sim=None if hwnas_sim is None else dict(
+            cycles_per_frame=hwnas_sim.cycles_per_frame, first_frame_latency=hwnas_sim.first_frame_latency_cycles,
+            deadlock=hwnas_sim.deadlock,
+        ),
     )
