@@ -110,6 +110,38 @@ def _kernel_key(node, fold) -> tuple:
     return _key(kernel(node, fold))
 
 
+@lru_cache(maxsize=1 << 16)
+def kernel_id(node, fold) -> int | None:
+    """A small int standing for the kernel ``node`` at ``fold`` is modelled as (equal for nodes
+    whose schedules and word widths are equal), so pairs can be cached on two ints; None for a node
+    type without a schedule. ``kernel_key(id)`` gives the key back."""
+    if node.op_type not in _LAYERS:
+        return None
+    key = _kernel_key(node, fold)
+    found = _IDS.get(key)
+    if found is None:
+        if len(_KEYS) >= _IDS_LIMIT:
+            # a long search met more kernels than are kept: start the ids afresh, and every cache
+            # keyed by them (registered in ON_FORGET) with them
+            for forget in (kernel_id.cache_clear, _IDS.clear, _KEYS.clear, *ON_FORGET):
+                forget()
+        found = _IDS[key] = len(_KEYS)
+        _KEYS.append(key)
+    return found
+
+
+def kernel_key(kernel: int) -> tuple:
+    return _KEYS[kernel]
+
+
+ON_FORGET: list = []  # cache_clear of each cache keyed by kernel ids
+
+
+_IDS: dict[tuple, int] = {}
+_KEYS: list[tuple] = []
+_IDS_LIMIT = 1 << 18
+
+
 @lru_cache(maxsize=1 << 14)
 def _stages(made: tuple, used: tuple, port: int) -> tuple[tuple, ...]:
     elems_out, elems_in = made[2], used[1]

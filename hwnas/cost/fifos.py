@@ -18,10 +18,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from hwnas.cost.bursts import MIN_DEPTH, burst_depth, lag, pair_stages
+from hwnas.cost.bursts import MIN_DEPTH, ON_FORGET, _stages, burst_depth, kernel_id, kernel_key, lag, pair_stages
 from hwnas.cost.nodes import MVAU, ElementwiseAdd
 
 OP_TYPE = "StreamingFIFO_rtl"
+# nodes whose element width depends on the port (``_element_bits``): always the general step
+_OWN_BITS = frozenset({"ElementwiseAdd_hls", "StreamingConcat_hls"})
 
 
 class Fifo(NamedTuple):
@@ -39,30 +41,86 @@ class Fifo(NamedTuple):
     op_type: str = OP_TYPE
 
 
-def stream_fifos(nodes, edges, *, part: str, has_uram: bool) -> tuple[Fifo, ...]:
-    """``nodes``: the network's NodeEstimates in graph order; ``edges[i]``: the nodes node i reads.
+def stream_fifos(nodes, edges, *, part: str, has_uram: bool, kernels=None) -> tuple[Fifo, ...]:
+    """``nodes``: the network's NodeEstimates in graph order; ``edges[i]``: the nodes node i reads;
+    ``kernels``: each node's ``bursts.kernel_id`` if the caller has them.
     A FIFO on each input of each join, and on every other stream whose burst depth exceeds 2; where
-    the generated design converts word widths, one on each side of the converter that needs it."""
+    the generated design converts word widths, one on each side of the converter that needs it.
+
+    The same as ``stream_fifos_general``, faster: a node with one input starts exactly its lag after
+    its producer, so that stream's FIFOs depend on the two kernels and the element width alone and
+    are cached as such (``_single_input``); joins take the general step."""
+    if kernels is None:
+        kernels = [kernel_id(e.node, e.fold) for e in nodes]
     starts: list[float] = []  # per node: when its schedule starts, in frames after the first node's
-    fifos = []
+    fifos: list[Fifo] = []
+    new = tuple.__new__
     for index, estimate in enumerate(nodes):
         reads = edges[index]
-        stages = [pair_stages(nodes[j].node, nodes[j].fold, estimate.node, estimate.fold, port) for port, j in enumerate(reads)]
-        ready = [starts[j] + sum(lag(stage) for stage in path) for j, path in zip(reads, stages)]
-        starts.append(max(ready, default=0.0))
-        for port, (j, path) in enumerate(zip(reads, stages)):
-            bits = _element_bits(nodes, edges, index, port)
-            for stage in path:
-                at_consumer = stage is path[-1]
-                late = starts[-1] - ready[port] if at_consumer else 0.0
-                depth = burst_depth(stage, late=late)
-                if (len(reads) < 2 or not at_consumer) and depth <= MIN_DEPTH:
-                    continue
-                # a stage's consumer words: the converter's input is the producer's word
-                width = _padded(stage[1][1] * bits)
-                style, lut, bram18, uram = fifo_cost(depth, width, part, has_uram)
-                fifos.append(Fifo(f"{OP_TYPE}_{len(fifos)}", nodes[j].name, estimate.name, port, depth, width, style,
-                                  lut, bram18, uram, at_producer=not at_consumer))
+        node = estimate[0]
+        if len(reads) != 1 or kernels[index] is None or node.op_type in _OWN_BITS:
+            _join(nodes, edges, index, starts, fifos, part, has_uram)
+            continue
+        j = reads[0]
+        bits = node.in_bits if hasattr(node, "in_bits") else _element_bits(nodes, edges, index, 0)
+        lag_sum, made = _single_input(kernels[j], kernels[index], bits, part, has_uram)
+        starts.append(starts[j] + lag_sum)
+        if made:
+            producer, consumer = nodes[j][0].name, node.name
+            for depth, width, style, lut, bram18, uram, at_producer in made:
+                fifos.append(new(Fifo, (f"{OP_TYPE}_{len(fifos)}", producer, consumer, 0, depth, width, style,
+                                        lut, bram18, uram, at_producer, OP_TYPE)))
+    return tuple(fifos)
+
+
+@lru_cache(maxsize=1 << 16)
+def _single_input(producer: int, consumer: int, bits: int, part: str, has_uram: bool):
+    """A one-input consumer's stream between kernels ``producer`` and ``consumer`` (ids): (its
+    stages' lags summed, ((depth, width, style, LUT, BRAM18, URAM, at producer) per FIFO deeper than
+    the handshake's 2 words))."""
+    path = _stages(kernel_key(producer), kernel_key(consumer), 0)
+    made = []
+    for stage in path:
+        depth = burst_depth(stage)
+        if depth <= MIN_DEPTH:
+            continue
+        width = _padded(stage[1][1] * bits)
+        made.append((depth, width, *fifo_cost(depth, width, part, has_uram), stage is not path[-1]))
+    return sum(lag(stage) for stage in path), tuple(made)
+
+
+ON_FORGET.append(_single_input.cache_clear)
+
+
+def _join(nodes, edges, index: int, starts: list, fifos: list, part: str, has_uram: bool) -> None:
+    """``stream_fifos_general``'s step for node ``index`` (appends to ``starts`` and ``fifos``)."""
+    estimate = nodes[index]
+    reads = edges[index]
+    stages = [pair_stages(nodes[j].node, nodes[j].fold, estimate.node, estimate.fold, port) for port, j in enumerate(reads)]
+    ready = [starts[j] + sum(lag(stage) for stage in path) for j, path in zip(reads, stages)]
+    starts.append(max(ready, default=0.0))
+    for port, (j, path) in enumerate(zip(reads, stages)):
+        bits = _element_bits(nodes, edges, index, port)
+        for stage in path:
+            at_consumer = stage is path[-1]
+            late = starts[-1] - ready[port] if at_consumer else 0.0
+            depth = burst_depth(stage, late=late)
+            if (len(reads) < 2 or not at_consumer) and depth <= MIN_DEPTH:
+                continue
+            # a stage's consumer words: the converter's input is the producer's word
+            width = _padded(stage[1][1] * bits)
+            style, lut, bram18, uram = fifo_cost(depth, width, part, has_uram)
+            fifos.append(Fifo(f"{OP_TYPE}_{len(fifos)}", nodes[j].name, estimate.name, port, depth, width, style,
+                              lut, bram18, uram, at_producer=not at_consumer))
+
+
+def stream_fifos_general(nodes, edges, *, part: str, has_uram: bool) -> tuple[Fifo, ...]:
+    """``stream_fifos`` node by node through the general step (every node as a possible join): the
+    reference the fast path is tested against (tests/cost/test_cost_fifo_fast_path.py)."""
+    starts: list[float] = []
+    fifos: list[Fifo] = []
+    for index in range(len(nodes)):
+        _join(nodes, edges, index, starts, fifos, part, has_uram)
     return tuple(fifos)
 
 
