@@ -114,7 +114,7 @@ def _join(nodes, edges, index: int, starts: list, fifos: list, part: str, has_ur
                               lut, bram18, uram, at_producer=not at_consumer))
 
 
-def stream_fifos_general(nodes, edges, *, part: str, has_uram: bool) -> tuple[Fifo, ...]:
+def stream_fifos_general(nodes, edges, *, part: str, has_uram: bool, kernels=None) -> tuple[Fifo, ...]:
     """``stream_fifos`` node by node through the general step (every node as a possible join): the
     reference the fast path is tested against (tests/cost/test_cost_fifo_fast_path.py)."""
     starts: list[float] = []
