@@ -1,8 +1,7 @@
 """Analytical cost model of FINN's dataflow graph for a spec, and a resource-aware folding optimiser.
 
-Pure Python on this path: no torch or ONNX import, and of FINN only its fitted StreamingFIFO
-formulas (``finn.util.resource_models``, for the FIFOs), so the search can judge thousands of
-architectures per second.
+Pure Python on this path: no torch, ONNX or FINN import (FINN's fitted StreamingFIFO formulas are
+written out in ``hwnas.cost.fifos``), so the search can judge thousands of architectures per second.
 """
 
 from hwnas.cost.fold import NodeFold

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from hwnas.arch.spec import Arch
 from hwnas.board import LIMITED_KINDS, Board
 from hwnas.cost import mvau
+from hwnas.cost.bursts import ON_FORGET, kernel_id
 from hwnas.cost.fifos import Fifo, stream_fifos
 from hwnas.cost.fold import UNFOLDED as _UNFOLDED, NodeFold
 from hwnas.cost.folding import Folding
@@ -62,32 +64,38 @@ def estimate_nodes(
     arch_name: str, hw_nodes: tuple[HwNode, ...], folding: Folding, board: Board, *, edges: tuple | None = None
 ) -> NetworkEstimate:
     """``edges[i]``: the nodes node i reads (``hardware_graph``); None for a chain."""
-    folds, evaluators = folding.nodes, EVALUATORS
+    folds, costed, new = folding.nodes, _costed, tuple.__new__
     per_node = []
+    kernels = []
     lut = bram18 = uram = dsp = latency = macs = 0
     finish: list[int] = []  # per node: cycles along the longest path up to and through it
     slowest = None
-    for node in hw_nodes:
+    for index, node in enumerate(hw_nodes):
         fold = folds.get(node.name, _UNFOLDED)
-        node_cost = evaluators[type(node)](node, fold)  # node_cost.cost without its call: the hot loop
-        if type(node) is MVAU:
-            macs += node.mw * node.mh * node.vectors
-        per_node.append(NodeEstimate(node, fold, node_cost))
-        lut += node_cost.lut
-        bram18 += node_cost.bram18
-        uram += node_cost.uram
-        dsp += node_cost.dsp
+        node_cost, kernel, node_macs = costed(node, fold)
+        kernels.append(kernel)
+        macs += node_macs
+        per_node.append(new(NodeEstimate, (node, fold, node_cost)))
+        lut += node_cost[1]
+        bram18 += node_cost[2]
+        uram += node_cost[3]
+        dsp += node_cost[4]
+        cycles = node_cost[0]
         if edges is None:
-            latency += node_cost.cycles_per_frame
+            latency += cycles
         else:
-            finish.append(node_cost.cycles_per_frame + max((finish[j] for j in edges[len(finish)]), default=0))
-        if slowest is None or node_cost.cycles_per_frame > slowest.cost.cycles_per_frame:
+            reads = edges[index]
+            if len(reads) == 1:
+                finish.append(cycles + finish[reads[0]])
+            else:
+                finish.append(cycles + max((finish[j] for j in reads), default=0))
+        if slowest is None or cycles > slowest.cost.cycles_per_frame:
             slowest = per_node[-1]
     if edges is None:
         edges = tuple(() if i == 0 else (i - 1,) for i in range(len(per_node)))
     else:
         latency = max(finish)
-    fifos = stream_fifos(per_node, edges, part=board.part, has_uram=board.resources.uram > 0)
+    fifos = stream_fifos(per_node, edges, part=board.part, has_uram=board.resources.uram > 0, kernels=kernels)
     for fifo in fifos:
         lut += fifo.lut
         bram18 += fifo.bram18
@@ -112,6 +120,18 @@ def estimate_nodes(
         roofline_fps=_roofline(macs, board),
         fifos=fifos,
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def _costed(node: HwNode, fold) -> tuple[NodeCost, int | None, int]:
+    """A node's cost at a fold (its type's evaluator), its kernel id for the FIFOs
+    (``bursts.kernel_id``) and its binary MACs: pure in the two, so cached (a search meets the same
+    layers at the same folds again and again)."""
+    macs = node.mw * node.mh * node.vectors if type(node) is MVAU else 0
+    return EVALUATORS[type(node)](node, fold), kernel_id(node, fold), macs
+
+
+ON_FORGET.append(_costed.cache_clear)
 
 
 def _share(used: float, usable: float) -> float:
