@@ -80,25 +80,18 @@ def _one_output(expected: np.ndarray, lanes: int, bits: int, signed: bool) -> di
 # ---------------------------------------------------------------- MVAU
 
 MVAU_PARAMS = "mw,mh,pe,simd,vecs,mode,in_bits,signed,nt,out_bits,bias_kind"
-MVAU_RTL = {
-    "xnor-pe1-simd1", "xnor-full", "xnor-odd", "xnor-simd-over-64-bits", "xnor-noactivation",
-    "xnor-multithreshold", "uint8-pe4-simd9", "int4-noactivation",
-}
 MVAU_CASES = [
-    Case(case_id, values, BOTH if case_id in MVAU_RTL else (HLS,))
-    for case_id, values in [
-        ("xnor-pe1-simd1", (12, 8, 1, 1, 3, "xnor", 1, False, 1, 1, "bipolar")),
-        ("xnor-full", (12, 8, 8, 12, 3, "xnor", 1, False, 1, 1, "bipolar")),
-        ("xnor-pe2-simd3", (12, 8, 2, 3, 3, "xnor", 1, False, 1, 1, "bipolar")),
-        ("xnor-odd", (15, 9, 3, 5, 2, "xnor", 1, False, 1, 1, "bipolar")),
-        ("xnor-simd-over-64-bits", (70, 6, 2, 70, 1, "xnor", 1, False, 1, 1, "bipolar")),
-        ("xnor-noactivation", (12, 10, 5, 4, 2, "xnor", 1, False, 0, 8, "none")),
-        ("xnor-multithreshold", (12, 8, 4, 6, 2, "xnor", 1, False, 3, 3, "actval")),
-        ("uint8-pe1-simd1", (27, 16, 1, 1, 2, "quant", 8, False, 1, 1, "bipolar")),
-        ("uint8-full", (27, 16, 16, 27, 2, "quant", 8, False, 1, 1, "bipolar")),
-        ("uint8-pe4-simd9", (27, 16, 4, 9, 2, "quant", 8, False, 1, 1, "bipolar")),
-        ("int4-noactivation", (18, 6, 3, 2, 2, "quant", 4, True, 0, 10, "none")),
-    ]
+    Case("xnor-pe1-simd1", (12, 8, 1, 1, 3, "xnor", 1, False, 1, 1, "bipolar")),
+    Case("xnor-full", (12, 8, 8, 12, 3, "xnor", 1, False, 1, 1, "bipolar")),
+    Case("xnor-pe2-simd3", (12, 8, 2, 3, 3, "xnor", 1, False, 1, 1, "bipolar"), (HLS,)),
+    Case("xnor-odd", (15, 9, 3, 5, 2, "xnor", 1, False, 1, 1, "bipolar")),
+    Case("xnor-simd-over-64-bits", (70, 6, 2, 70, 1, "xnor", 1, False, 1, 1, "bipolar")),
+    Case("xnor-noactivation", (12, 10, 5, 4, 2, "xnor", 1, False, 0, 8, "none")),
+    Case("xnor-multithreshold", (12, 8, 4, 6, 2, "xnor", 1, False, 3, 3, "actval")),
+    Case("uint8-pe1-simd1", (27, 16, 1, 1, 2, "quant", 8, False, 1, 1, "bipolar"), (HLS,)),
+    Case("uint8-full", (27, 16, 16, 27, 2, "quant", 8, False, 1, 1, "bipolar"), (HLS,)),
+    Case("uint8-pe4-simd9", (27, 16, 4, 9, 2, "quant", 8, False, 1, 1, "bipolar")),
+    Case("int4-noactivation", (18, 6, 3, 2, 2, "quant", 4, True, 0, 10, "none")),
 ]
 
 
@@ -207,26 +200,19 @@ def _thresholding(p: SimpleNamespace) -> dict:
 # ---------------------------------------------------------------- Sliding window
 
 SWG_PARAMS = "ch,ifm_h,ifm_w,k_h,k_w,stride,dil,simd,bits,parallel"
-SWG_RTL = {
-    "k3s1-simd1", "k3s1-simd2", "k3s2-uint8-unused-edge", "k2x3-dilation2", "window-is-image",
-    "parallel-k3s1", "parallel-k2x3-dilation2", "parallel-depthwise-simd3",
-}
 SWG_CASES = [
-    Case(case_id, values, BOTH if case_id in SWG_RTL else (HLS,))
-    for case_id, values in [
-        ("k3s1-simd1", (4, 7, 7, 3, 3, 1, 1, 1, 1, 0)),
-        ("k3s1-simd2", (4, 7, 7, 3, 3, 1, 1, 2, 1, 0)),
-        ("k3s1-full", (4, 7, 7, 3, 3, 1, 1, 4, 1, 0)),
-        ("k3s2-uint8-unused-edge", (3, 8, 9, 3, 3, 2, 1, 3, 8, 0)),
-        ("k2x3-dilation2", (2, 9, 10, 2, 3, 1, 2, 1, 2, 0)),
-        ("k2s2-pool-shape", (6, 8, 8, 2, 2, 2, 1, 3, 1, 0)),
-        ("window-is-image", (2, 3, 3, 3, 3, 1, 1, 2, 1, 0)),
-        ("parallel-k3s1", (4, 7, 7, 3, 3, 1, 1, 4, 1, 1)),
-        ("parallel-uint8-one-channel", (1, 8, 8, 3, 3, 1, 1, 1, 8, 1)),
-        ("parallel-k3s2-unused-edge", (3, 8, 9, 3, 3, 2, 1, 3, 8, 1)),
-        ("parallel-k2x3-dilation2", (2, 9, 10, 2, 3, 1, 2, 2, 2, 1)),
-        ("parallel-depthwise-simd3", (6, 8, 8, 2, 2, 2, 1, 3, 1, 1)),
-    ]
+    Case("k3s1-simd1", (4, 7, 7, 3, 3, 1, 1, 1, 1, 0)),
+    Case("k3s1-simd2", (4, 7, 7, 3, 3, 1, 1, 2, 1, 0)),
+    Case("k3s1-full", (4, 7, 7, 3, 3, 1, 1, 4, 1, 0), (HLS,)),
+    Case("k3s2-uint8-unused-edge", (3, 8, 9, 3, 3, 2, 1, 3, 8, 0)),
+    Case("k2x3-dilation2", (2, 9, 10, 2, 3, 1, 2, 1, 2, 0)),
+    Case("k2s2-pool-shape", (6, 8, 8, 2, 2, 2, 1, 3, 1, 0), (HLS,)),
+    Case("window-is-image", (2, 3, 3, 3, 3, 1, 1, 2, 1, 0)),
+    Case("parallel-k3s1", (4, 7, 7, 3, 3, 1, 1, 4, 1, 1)),
+    Case("parallel-uint8-one-channel", (1, 8, 8, 3, 3, 1, 1, 1, 8, 1), (HLS,)),
+    Case("parallel-k3s2-unused-edge", (3, 8, 9, 3, 3, 2, 1, 3, 8, 1), (HLS,)),
+    Case("parallel-k2x3-dilation2", (2, 9, 10, 2, 3, 1, 2, 2, 2, 1)),
+    Case("parallel-depthwise-simd3", (6, 8, 8, 2, 2, 2, 1, 3, 1, 1)),
 ]
 
 
@@ -494,6 +480,11 @@ def case_ids(kind: str, backend: str | None = None) -> list[str]:
 def cases(kind: str, backend: str) -> list:
     """``kind``'s case ids that ``backend`` runs, for ``pytest.mark.parametrize("case_id", ...)``."""
     return [pytest.param(case_id, id=case_id) for case_id in case_ids(kind, backend)]
+
+
+def kernel_cases(backend: str) -> list:
+    """Every kind's cases that ``backend`` runs, for ``pytest.mark.parametrize("kind,case_id", ...)``."""
+    return [pytest.param(kind, case_id, id=f"{kind}-{case_id}") for kind in KINDS for case_id in case_ids(kind, backend)]
 
 
 def build_vectors(kind: str, case_id: str) -> KernelVectors:

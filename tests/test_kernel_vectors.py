@@ -12,14 +12,6 @@ import pytest
 
 from tests.kernel_vectors import HLS, KINDS, RTL, build_vectors, case_ids, vectors
 
-# each kind's test function in tests/codegen/test_hls_kernels.py
-HLS_TESTS = {
-    "mvau": "test_mvau_matches_finn", "thresholding": "test_thresholding_matches_finn",
-    "swg": "test_sliding_window_matches_finn", "fmpadding": "test_fm_padding_matches_finn",
-    "pool": "test_max_pool_matches_finn", "labelselect": "test_label_select_matches_finn_including_ties",
-    "dwc": "test_width_converter_keeps_element_order", "duplicate": "test_duplicate_writes_every_word_to_every_branch",
-    "add": "test_elementwise_add_matches_finn", "concat": "test_concat_matches_finn",
-}
 # cheap cases of both backends, a few kinds: one input, two inputs, three inputs, weights and thresholds
 SHARED = [
     ("mvau", "xnor-odd"), ("thresholding", "int8-pe2"), ("swg", "k3s1-simd2"), ("add", "int3-uint2-pe3"),
@@ -27,10 +19,10 @@ SHARED = [
 ]
 
 
-def _parametrized_ids(function) -> list[str]:
+def _parametrized(function, names: str) -> list[tuple]:
     (mark,) = [m for m in function.pytestmark if m.name == "parametrize"]
-    assert mark.args[0] == "case_id"
-    return [param.id for param in mark.args[1]]
+    assert mark.args[0] == names
+    return [tuple(param.values) for param in mark.args[1]]
 
 
 def _rtl_test(kind: str):
@@ -45,8 +37,9 @@ def test_both_backends_test_the_shared_cases(kind):
     neither draws random inputs or runs FINN itself."""
     hls_module = importlib.import_module("tests.codegen.test_hls_kernels")
     rtl_module, rtl_function = _rtl_test(kind)
-    assert _parametrized_ids(getattr(hls_module, HLS_TESTS[kind])) == case_ids(kind, HLS)
-    assert _parametrized_ids(rtl_function) == case_ids(kind, RTL)
+    hls_cases = _parametrized(hls_module.test_kernel_matches_finn, "kind,case_id")
+    assert [c for k, c in hls_cases if k == kind] == case_ids(kind, HLS)
+    assert _parametrized(rtl_function, "case_id") == [(c,) for c in case_ids(kind, RTL)]
     assert set(case_ids(kind, HLS)) & set(case_ids(kind, RTL))
     for module in (hls_module, rtl_module):
         source = inspect.getsource(module)

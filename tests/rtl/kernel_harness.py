@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hwnas.rtl.render import kernel_source
 from hwnas.rtl.verilator import Harness, HarnessRun, build_harness, run_harness
+from tests.kernel_vectors import assert_outputs
 
 # every kernel test runs twice: at full rate, and with random input gaps and output back-pressure
 PACES = [(100, 100), (60, 35)]
@@ -62,8 +63,8 @@ def simulate_kernel_at_paces(
 
 def simulate_vectors(build_dir: Path, module: str, vec, **options) -> dict[tuple[int, int], HarnessRun]:
     """simulate_kernel_at_paces on one case's vectors (tests/kernel_vectors.py): its parameters, its
-    tables written as $readmemh files under ``build_dir``, its input words, its expected word counts;
-    built once a session for the case and design."""
+    tables written as $readmemh files under ``build_dir``, its input words; built once a session for
+    the case and design. At every pace the design must not deadlock and must give the expected words."""
     parameters = dict(vec.rtl_parameters)
     for name, text in vec.rtl_tables.items():
         path = build_dir / f"{name.lower()}.dat"
@@ -71,7 +72,11 @@ def simulate_vectors(build_dir: Path, module: str, vec, **options) -> dict[tuple
         parameters[name] = str(path.resolve())
     expected = {port: len(words) for port, words in vec.expected_words.items()}
     key = (vec.kind, vec.case_id, module, options.get("extra_sources", ()), options.get("sources", ()))
-    return simulate_kernel_at_paces(build_dir, module, parameters, vec.inputs, expected, build_key=key, **options)
+    runs = simulate_kernel_at_paces(build_dir, module, parameters, vec.inputs, expected, build_key=key, **options)
+    for pace, run in runs.items():
+        assert not run.deadlock, f"{module} deadlocked at pace {pace}"
+        assert_outputs(vec, run.outputs, f"pace {pace}")
+    return runs
 
 
 def assert_full_rate(run: HarnessRun, port: str, cycles: int, slack: int = 2) -> None:
