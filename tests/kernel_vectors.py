@@ -353,7 +353,8 @@ def _dwc(p: SimpleNamespace) -> dict:
     elements = rng.integers(0, 4, size=(frames, p.in_w * p.in_words // 2))
     defines = dict(IN_W=p.in_w, OUT_W=p.out_w, IN_WORDS=p.in_words)
     return dict(
-        frames=frames, inputs={"in0": _words(elements, p.in_w // 2, 2)}, **_one_output(elements, p.out_w // 2, 2, False),
+        frames=frames, inputs={"in0": _words(elements, p.in_w // 2, 2)},
+        **_one_output(elements, p.out_w // 2, 2, False),
         hls_defines=defines, rtl_parameters=defines,
     )
 
@@ -377,7 +378,8 @@ def _duplicate(p: SimpleNamespace) -> dict:
     return dict(
         frames=frames, inputs={"in0": data}, expected={o: np.array(data, dtype=object) for o in outputs},
         expected_words={o: list(data) for o in outputs}, lanes={o: None for o in outputs},
-        hls_defines=dict(W=p.width, WORDS=p.words), rtl_parameters=dict(WIDTH=p.width, WORDS=p.words, BRANCHES=p.branches),
+        hls_defines=dict(W=p.width, WORDS=p.words),
+        rtl_parameters=dict(WIDTH=p.width, WORDS=p.words, BRANCHES=p.branches),
     )
 
 
@@ -412,7 +414,8 @@ def _add(p: SimpleNamespace) -> dict:
     defines = dict(PE=p.pe, WORDS=p.words, LHS_BITS=lhs_dt.bitwidth(), LHS_SIGNED=int(lhs_dt.signed()),
                    RHS_BITS=rhs_dt.bitwidth(), RHS_SIGNED=int(rhs_dt.signed()), OUT_BITS=out_dt.bitwidth())
     return dict(
-        frames=frames, inputs={"in0": _words(lhs, p.pe, lhs_dt.bitwidth()), "in1": _words(rhs, p.pe, rhs_dt.bitwidth())},
+        frames=frames,
+        inputs={"in0": _words(lhs, p.pe, lhs_dt.bitwidth()), "in1": _words(rhs, p.pe, rhs_dt.bitwidth())},
         **_one_output(expected, p.pe, out_dt.bitwidth(), True), hls_defines=defines, rtl_parameters=defines,
     )
 
@@ -484,7 +487,9 @@ def cases(kind: str, backend: str) -> list:
 
 def kernel_cases(backend: str) -> list:
     """Every kind's cases that ``backend`` runs, for ``pytest.mark.parametrize("kind,case_id", ...)``."""
-    return [pytest.param(kind, case_id, id=f"{kind}-{case_id}") for kind in KINDS for case_id in case_ids(kind, backend)]
+    return [
+        pytest.param(kind, case_id, id=f"{kind}-{case_id}") for kind in KINDS for case_id in case_ids(kind, backend)
+    ]
 
 
 def build_vectors(kind: str, case_id: str) -> KernelVectors:
