@@ -64,6 +64,15 @@ def trained_tfc_at_fps(trained_tfc, tmp_path_factory):
     return lower_at(arch, tmp_path_factory.mktemp("tfc-fps") / "run", fps=TFC_FPS, checkpoint=checkpoint)
 
 
+@pytest.fixture(scope="session")
+def hls_runner(tmp_path_factory):
+    """The HLS kernel harnesses (tests/codegen/csim_harness), each configuration compiled once a
+    session: the kernel tests and the cross-backend vector test share the binaries."""
+    from tests.codegen.hls_harness import HarnessRunner
+
+    return HarnessRunner(tmp_path_factory.mktemp("kernels"))
+
+
 def pytest_terminal_summary(terminalreporter):
     """Where the report screenshots of this run are, for a person to look at."""
     from tests.report.chromium import TAKEN

@@ -47,6 +47,37 @@ def hex_tokens(words) -> list[str]:
     return [hex_word(int(w)) for w in np.asarray(words, dtype=object).ravel()]
 
 
+def vector_tokens(vec) -> list:
+    """The harness's stdin for one case's vectors (tests/kernel_vectors.py): the weight words, the
+    threshold table, the frame count, then frame after frame each input port's words of that frame."""
+    tokens = []
+    if "weight_words" in vec.tables:
+        tokens += hex_tokens(vec.tables["weight_words"])
+    if "threshold_table" in vec.tables:
+        tokens += vec.tables["threshold_table"].ravel().tolist()
+    tokens.append(vec.frames)
+    for f in range(vec.frames):
+        for words in vec.inputs.values():
+            per_frame = len(words) // vec.frames
+            tokens += hex_tokens(words[f * per_frame:(f + 1) * per_frame])
+    return tokens
+
+
+def run_vectors(runner: HarnessRunner, name: str, vec) -> dict[str, list[int]]:
+    """Run the harness ``name`` on one case's vectors; its output words per port (a harness prints
+    frame after frame each output port's words of that frame)."""
+    words = runner.run(name, vec.hls_defines, vector_tokens(vec))
+    outputs = {port: [] for port in vec.expected_words}
+    at = 0
+    for f in range(vec.frames):
+        for port, expected in vec.expected_words.items():
+            per_frame = len(expected) // vec.frames
+            outputs[port] += words[at:at + per_frame]
+            at += per_frame
+    assert at == len(words), f"{name}: {len(words)} words out, {at} expected"
+    return outputs
+
+
 def counted_tokens(project) -> dict[str, tuple[int, int]]:
     """Each layer's (stream reads, stream writes) in a generated project's C-sim of its first test
     vector, from a build with -DHWNAS_COUNT_TOKENS (rebuilt, so an earlier plain build is not reused)."""
