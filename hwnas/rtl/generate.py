@@ -131,19 +131,32 @@ def _parameter_literal(value) -> str:
     return f'"{value}"' if isinstance(value, str) else str(int(value))
 
 
-def generate_rtl(model, *, design: str, source: str = "dataflow.onnx") -> Plan:
+def generate_rtl(model, *, design: str, source: str = "dataflow.onnx", depths: dict[str, int] | None = None) -> Plan:
     """The RTL files of the folded dataflow ``model`` (a ModelWrapper), paths relative to the RTL
     folder: kernels/, layers/, the tables (*.mem), hwnas_dataflow.sv, hwnas_top.v and sources.f (the
     compile order), fifos/ (a wrapper per stream FIFO) and nodes.json (every node module with the FINN
 nodes it implements, for the synthesis report). The tables sit at the folder's top, named without a
 folder in $readmemh: Verilator and Yosys run there, and Vivado finds a .mem file added to its project
-by name."""
+by name.
+
+``depths`` overrides the FIFO depth of streams by name (``read_layers``'s stream names, s1, s2, ...;
+the inner streams only, those with a FIFO), as ``hwnas.sim.simulate_layers`` does: to see in
+Verilator what a FIFO cut shallower than the cost model's depth does to the design (a deadlock, a
+slowdown). Every other stream keeps the depth of the graph's StreamingFIFO nodes."""
     from hwnas.codegen.generate import stream_interface
     from hwnas.codegen.layers import read_layers
     from hwnas.resources import data_dir
     from hwnas.rtl.render import render_rtl
 
     layers, streams = read_layers(model)
+    if depths:
+        inner = {s["name"] for s in streams[1:-1]}
+        unknown = sorted(set(depths) - inner)
+        if unknown:
+            raise ValueError(f"no inner stream named {', '.join(unknown)}; the FIFO streams are {', '.join(sorted(inner))}")
+        if any(int(d) < 2 for d in depths.values()):
+            raise ValueError(f"a FIFO depth is at least 2: {depths}")
+        streams = [s | dict(depth=int(depths[s["name"]])) if s["name"] in depths else s for s in streams]
     files: dict[str, str] = {}
     instances = []
     for layer in layers:
