@@ -189,7 +189,8 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
             for i, f in zip(ix, tables[u].folds[k]):
                 folds[i] = f
     chain = not net.joins and not groups
-    moves_per_unit, moves_per_pair, max_sweeps = LIMITS_CHAIN if chain else LIMITS_BRANCHING
+    long_chain = chain and len(units) > LONG_CHAIN_UNITS
+    moves_per_unit, moves_per_pair, max_sweeps = LIMITS_CHAIN if long_chain else LIMITS_BRANCHING
     current = net.total(folds)
     edges, readers = net.edges, net.readers
 
@@ -337,11 +338,14 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
     return folds
 
 
-# (candidates tried per unit, per producer-consumer pair, cheapest first; sweeps at most): a
-# chain's FIFOs only absorb bursts and the optimiser's speed matters most there (a search plans
-# thousands of them), a branching network's skip FIFOs hold whole shares of a frame
+# (candidates tried per unit, per producer-consumer pair, cheapest first; sweeps at most). A
+# branching network's skip FIFOs hold whole shares of a frame, and a short chain is cheap to search:
+# both get the thorough search. A long chain (CNV-sized) gets one candidate per move and one sweep:
+# its moves each run new kernel schedules (hwnas.cost.bursts), and a search plans thousands of
+# them; that keeps about two thirds of the thorough search's saving at a fraction of its time.
 LIMITS_CHAIN = (1, 1, 1)
 LIMITS_BRANCHING = (6, 6, 6)
+LONG_CHAIN_UNITS = 12
 MATCHED_ONLY = False
 
 
