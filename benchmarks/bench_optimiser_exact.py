@@ -271,7 +271,7 @@ def readme_cases(finn: bool) -> None:
                     sf_estimate = estimate(arch, folding, board)
                     if sf_estimate.cycles_per_frame <= budget:
                         sf = sf_estimate
-                best = min(_normalised(uniform, board), *([_normalised(sf, board)] if sf else []))
+                best = min([_normalised(uniform, board)] + ([_normalised(sf, board)] if sf else []))
                 worse += _normalised(ours, board) > best + 1e-12
                 rows.append((name, board_name, fps, uniform, sf, ours))
     print("TFC and CNV at bench_optimiser_vs_setfolding.py's targets, FIFOs included: LUT / BRAM18 / URAM / normalised")
