@@ -40,13 +40,16 @@ def _validated(arch: Arch) -> Arch:
     return arch_from_dict(arch.to_dict(), source=arch.name)
 
 
-def random_branching_arch(rng: np.random.Generator, *, name: str = "random-branching") -> Arch:
+def random_branching_arch(
+    rng: np.random.Generator, *, name: str = "random-branching", sizes=(8, 10, 12), widths=(4, 8, 12)
+) -> Arch:
     """A small random network with branches: residual adds (binary skips and conv outputs on grids
     of 2..6 bits), two convs summed (one dilated, as in BNAS cells), padded binary maps, maybe a
-    pool between blocks; 1- or 8-bit image input."""
+    pool between blocks; 1- or 8-bit image input. ``sizes`` and ``widths``: the image sizes and
+    conv widths drawn from (smaller ones give a fold space small enough to enumerate)."""
     bits = int(rng.choice([1, 8]))
-    size = int(rng.choice([8, 10, 12]))
-    width = int(rng.choice([4, 8, 12]))
+    size = int(rng.choice(list(sizes)))
+    width = int(rng.choice(list(widths)))
     inp = ImageInput(int(rng.choice([1, 3])), size, size, bits)
     layers: list = [Conv(width, 3, padding=1, name="b0")]
     for block in range(1, int(rng.integers(2, 4))):

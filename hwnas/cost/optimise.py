@@ -22,7 +22,7 @@ import numpy as np
 
 from hwnas.arch.spec import Arch
 from hwnas.board import LIMITED_KINDS, Board
-from hwnas.cost import swg
+from hwnas.cost import mixed, swg
 from hwnas.cost.fold import NodeFold
 from hwnas.cost.folding import Folding
 from hwnas.cost.network import NetworkEstimate, estimate_nodes
@@ -94,7 +94,10 @@ def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
     budget = math.floor(board.clock_mhz * 1e6 / fps)
     fastest = _fastest(units)
     if budget >= fastest:
-        folding, result = _cheapest_with_fifos(arch.name, hw_nodes, edges, units, best, budget, board)
+        plans = _uniform_plans(arch.name, hw_nodes, edges, units, best, budget, board)
+        folding, result = plans[0]
+        if MIXED:
+            folding, result = _mixed(arch.name, hw_nodes, edges, units, plans, budget, board)
         if result.fits:
             return FoldingPlan(folding, result, fps)
         over = ", ".join(
@@ -182,24 +185,59 @@ def _cheapest_with_fifos(name, hw_nodes, edges, units, best, budget: int, board:
     branch makes the skip FIFOs shallower, so the cheapest nodes for a tighter budget can cost less
     in all. Tries the cheapest nodes for up to FIFO_TRADE_BUDGETS cycle budgets from the fastest
     reachable to ``budget`` (each meets the target) and keeps the least board-normalised total."""
+    return _uniform_plans(name, hw_nodes, edges, units, best, budget, board)[0]
+
+
+def _uniform_plans(name, hw_nodes, edges, units, best, budget: int, board: Board):
+    """The uniform plans ``_cheapest_with_fifos`` weighs, cheapest first (one for a chain)."""
 
     def plan(cycles: int):
         folding = _cheapest(units, best, int(cycles), (hw_nodes, edges))
         return folding, estimate_nodes(name, hw_nodes, folding, board, edges=edges)
 
-    chosen = plan(budget)
+    plans = [plan(budget)]
     if all(len(reads) < 2 for reads in edges):
-        # a chain: its FIFOs only absorb bursts, a few LUTs each; the per-node optimum stands
-        return chosen
+        # a chain: its FIFOs only absorb bursts; the mixed search (below) weighs them
+        return plans
     budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
     budgets = budgets[(budgets >= _fastest(units)) & (budgets < budget)]
     if len(budgets) > FIFO_TRADE_BUDGETS:
         budgets = budgets[np.linspace(0, len(budgets) - 1, FIFO_TRADE_BUDGETS).astype(int)]
-    for cycles in budgets[::-1]:
-        candidate = plan(cycles)
-        if _normalised(candidate[1], board) < _normalised(chosen[1], board):
-            chosen = candidate
+    plans += [plan(cycles) for cycles in budgets[::-1]]
+    # stable: on equal totals the loosest budget (the first) stays ahead, as before
+    return sorted(plans, key=lambda p: _normalised(p[1], board))
+
+
+# whether plan_folding searches mixed foldings from the uniform optimum (hwnas.cost.mixed)
+MIXED = True
+
+
+def _mixed(name, hw_nodes, edges, units, plans, budget: int, board: Board):
+    """The local search over per-node foldings (hwnas.cost.mixed) from the MIXED_STARTS cheapest
+    uniform plans; the result is the cheapest of everything seen, and a mixed folding is kept only
+    where it still fits when the uniform optimum did."""
+    index = {node.name: i for i, node in enumerate(hw_nodes)}
+    indexed = [(tuple(index[n] for n in names), unit) for names, unit in units]
+    net = mixed.Network(hw_nodes, edges, board)
+    groups = mixed.add_groups(hw_nodes, edges)
+    chosen = plans[0]
+    seen = []
+    for folding, _ in plans[:MIXED_STARTS]:
+        folds = [folding.of(node.name) for node in hw_nodes]
+        improved = mixed.improve(net, indexed, list(folds), budget, groups)
+        if improved == folds or improved in seen:
+            continue
+        seen.append(improved)
+        candidate = Folding({node.name: f for node, f in zip(hw_nodes, improved)})
+        estimate = estimate_nodes(name, hw_nodes, candidate, board, edges=edges)
+        if _normalised(estimate, board) < _normalised(chosen[1], board) and (estimate.fits or not plans[0][1].fits):
+            chosen = candidate, estimate
     return chosen
+
+
+# how many of the cheapest uniform plans the mixed search starts from (a branching network's;
+# a chain has one)
+MIXED_STARTS = 4
 
 
 def _normalised(result: NetworkEstimate, board: Board) -> float:

@@ -54,7 +54,9 @@ def test_cost_path_imports_no_torch_onnx_or_finn(repo):
 
 
 # Close to a point of the quick cell search's Pareto front (2026-11-29): a conv and a 1x1 projection
-# each concatenated with their input. At 1,000 fps the optimiser's folding runs at 7,086 fps.
+# each concatenated with their input (t23; also benchmarks/specs/cell-t23.json). At 1,000 fps the
+# uniform optimum ran at 7,086 fps; the mixed search's folding runs at 1,772 fps, and at 300 fps
+# that is still its cheapest (slower foldings have deeper skip FIFOs).
 CELL_POINT = {
     "name": "cell-t23", "input": {"channels": 1, "height": 28, "width": 28, "bits": 8}, "classes": 10,
     "weight_bits": 1, "act_bits": 1,
@@ -75,8 +77,8 @@ CELL_POINT = {
 
 def test_the_summary_says_why_a_folding_runs_far_above_the_target(repo, tmp_path, capsys):
     """Within 2x of the target the folding is "only as far as the target needs"; beyond, the summary
-    says why: every node fully folded already (TFC at 100 fps), or the optimiser's cheapest folding
-    that meets the target (a cell network)."""
+    says why: every node fully folded already (TFC unfolded, at 100 fps), or the optimiser's cheapest
+    folding that meets the target (TFC and a cell network)."""
     def roofline_line(*argv: str) -> tuple[str, dict]:
         out = tmp_path / str(len(list(tmp_path.iterdir())))
         assert main(["estimate", *argv, "--board", "pynq-z2", "--out", str(out)]) == 0
@@ -85,11 +87,23 @@ def test_the_summary_says_why_a_folding_runs_far_above_the_target(repo, tmp_path
 
     line, data = roofline_line(str(repo / "examples/archs/sfc-w1a1.yaml"), "--fps", "1000")
     assert data["fps"] < 2000 and line.endswith("folded only as far as the target needs")
-    line, data = roofline_line(str(repo / "examples/archs/tfc-w1a1.yaml"), "--fps", "100")
-    assert all(n["pe"] == 1 and n["simd"] == 1 for n in data["nodes"])
-    assert line.endswith(f"it runs at {data['fps'] / 100:.1f}x the target because every node is fully folded already")
+    # TFC fully folded runs at 1,993 fps; at 100 fps the optimiser widens three MVAUs' SIMD to 2
+    # anyway, for shallower input FIFOs (fewer LUTs in all), at the same fps
+    from hwnas.arch.spec import load_arch
+    from hwnas.board import load_board
+    from hwnas.cost import Folding, estimate
+    from hwnas.report.estimate_report import _roofline_line, estimate_dict
+
+    tfc = repo / "examples/archs/tfc-w1a1.yaml"
+    line, data = roofline_line(str(tfc), "--fps", "100")
+    assert any(n["pe"] * n["simd"] > 1 for n in data["nodes"])
+    assert line.endswith(f"at {data['fps'] / 100:.1f}x the target it is still the cheapest folding the optimiser found that meets it")
+    board = load_board("pynq-z2")
+    unfolded = estimate_dict(estimate(load_arch(tfc), Folding(), board), board, target_fps=100)
+    assert _roofline_line(unfolded).endswith(
+        f"it runs at {unfolded['fps'] / 100:.1f}x the target because every node is fully folded already")
     spec = tmp_path / "cell.yaml"
     spec.write_text(json.dumps(CELL_POINT))
-    line, data = roofline_line(str(spec), "--fps", "1000")
-    assert data["fps"] > 2000 and any(n["pe"] * n["simd"] > 1 for n in data["nodes"])
-    assert line.endswith(f"at {data['fps'] / 1000:.1f}x the target it is still the cheapest folding the optimiser found that meets it")
+    line, data = roofline_line(str(spec), "--fps", "300")
+    assert data["fps"] > 600 and any(n["pe"] * n["simd"] > 1 for n in data["nodes"])
+    assert line.endswith(f"at {data['fps'] / 300:.1f}x the target it is still the cheapest folding the optimiser found that meets it")

@@ -82,3 +82,73 @@ def test_larger_board_reaches_more(repo):
     with pytest.raises(UserError):
         optimise_folding(arch, load_board("pynq-z2"), fps=6000)
     assert estimate(arch, optimise_folding(arch, load_board("zcu104"), fps=6000), load_board("zcu104")).fps >= 6000
+
+
+# the quick cell search's t23 (README, "For t23"), and the README's hand folding for it
+T23_HAND = {
+    "MVAU_hls_0": (2, 1), "ConvolutionInputGenerator_rtl_2": (1, 2), "ConvolutionInputGenerator_rtl_3": (1, 2),
+    "MVAU_hls_1": (1, 2), "MVAU_hls_2": (1, 2),
+}
+
+
+def test_mixed_folding_of_t23_costs_less_than_the_hand_folding(repo):
+    """The uniform optimum runs t23 at 7,086 fps (4,980 LUT, 7 BRAM18), a hand folding at 1,772 fps
+    (4,744 LUT, 7 BRAM18); the mixed search at least matches the hand folding on both."""
+    import json
+
+    from hwnas.arch.spec import arch_from_dict
+    from hwnas.cost import optimise
+    from hwnas.cost.fold import NodeFold
+
+    board = load_board("pynq-z2")
+    arch = arch_from_dict(json.loads((repo / "benchmarks/specs/cell-t23.json").read_text()), source="t23")
+    hand = estimate(arch, Folding({name: NodeFold(*f) for name, f in T23_HAND.items()}), board)
+    assert (hand.lut, hand.bram18) == (4744, 7) and hand.fps >= 1000
+    ours = plan_folding(arch, board, fps=1000).estimate
+    assert ours.fps >= 1000 and ours.fits
+    assert ours.lut <= hand.lut and ours.bram18 <= hand.bram18
+    optimise.MIXED = False
+    try:
+        uniform = plan_folding(arch, board, fps=1000).estimate
+    finally:
+        optimise.MIXED = True
+    assert (uniform.lut, uniform.bram18) == (4980, 7)
+    assert _normalised(ours, board) < _normalised(uniform, board)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mixed_search_total_is_the_estimate_and_never_above_the_uniform_optimum(seed):
+    """The search's running total (hwnas.cost.mixed.Network) equals the estimate's normalised
+    total on random foldings of chains and branching networks, and its plan never costs more than
+    the uniform optimum."""
+    from hwnas.arch.sample import random_branching_arch
+    from hwnas.cost import mixed, optimise
+    from hwnas.cost.nodes import hardware_graph
+    from hwnas.cost.optimise import _normalised as optimiser_total
+
+    rng = np.random.default_rng(seed)
+    board = load_board("pynq-z2" if seed % 2 else "zcu104")
+    arch = random_branching_arch(rng) if seed % 3 else random_arch(rng, kind="conv")
+    hw_nodes, edges = hardware_graph(arch)
+    net = mixed.Network(hw_nodes, edges, board)
+    groups = mixed.add_groups(hw_nodes, edges)
+    units = optimise._units(hw_nodes)
+    for _ in range(5):
+        folds = {}
+        for names, unit in units:
+            folds.update(zip(names, unit.folds(int(rng.integers(len(unit.cycles))))))
+        listed = [folds[n.name] for n in hw_nodes]
+        mixed._raise_groups(listed, groups)
+        result = estimate(arch, Folding({n.name: f for n, f in zip(hw_nodes, listed)}), board)
+        assert net.total(listed) == pytest.approx(optimiser_total(result, board), abs=1e-12)
+    unfolded = estimate(arch, Folding(), board).cycles_per_frame
+    for rate in (2, 16):
+        fps = board.clock_mhz * 1e6 / (unfolded // rate)
+        optimise.MIXED = False
+        try:
+            uniform = plan_folding(arch, board, fps=fps).estimate
+        finally:
+            optimise.MIXED = True
+        ours = plan_folding(arch, board, fps=fps).estimate
+        assert ours.cycles_per_frame <= unfolded // rate and ours.fits
+        assert optimiser_total(ours, board) <= optimiser_total(uniform, board) + 1e-12
