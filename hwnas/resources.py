@@ -5,6 +5,7 @@ They live at the top of the repository and reach the package through the symlink
 ``hwnas/_data``, so a source checkout, an editable install and a wheel all see the same files.
 """
 
+from functools import lru_cache
 from pathlib import Path
 
 _DATA_ROOT = Path(__file__).resolve().parent / "_data"
@@ -24,3 +25,18 @@ def data_dir(kind: str) -> Path:
 def requirements_file() -> Path:
     """The pinned stack (torch, Brevitas, FINN...) that training, lowering and building need."""
     return _DATA_ROOT / "requirements.txt"
+
+
+@lru_cache(maxsize=None)
+def code_templates(folder: Path):
+    """The Jinja2 environment every generator renders its files with (StrictUndefined, no HTML
+    escaping, block tags leave no blank lines), loading from ``folder``."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

@@ -8,7 +8,6 @@ interface and returns a plan of files for the project folder (the HLS C++ sits i
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 from hwnas.codegen.generate import TOP
@@ -32,23 +31,10 @@ DRIVER_READER = "hwnas_files.py"
 BINARY_INPUT_TYPES = ("BIPOLAR", "BINARY")
 
 
-@lru_cache(maxsize=1)
-def _environment():
-    import jinja2
-
-    from hwnas.resources import data_dir
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("flows"))),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_flow(template: str, context: dict) -> str:
-    return _environment().get_template(template).render(**context)
+    from hwnas.resources import code_templates, data_dir
+
+    return code_templates(data_dir("flows")).get_template(template).render(**context)
 
 
 def driver_geometry(

@@ -7,17 +7,9 @@ from functools import lru_cache
 
 @lru_cache(maxsize=1)
 def _environment():
-    import jinja2
+    from hwnas.resources import code_templates, data_dir
 
-    from hwnas.resources import data_dir
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("hls_templates") / "glue")),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = code_templates(data_dir("hls_templates") / "glue")
     env.filters["ap_word"] = ap_word_literal
     return env
 

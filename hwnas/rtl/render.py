@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-
-@lru_cache(maxsize=1)
-def _environment():
-    import jinja2
-
-    from hwnas.resources import data_dir
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("rtl_templates"))),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
 
 def render_rtl(template: str, context: dict) -> str:
-    """``template`` is a path under rtl_templates/, such as ``glue/top.sv.j2``."""
-    return _environment().get_template(template).render(**context)
+    """``template`` is a path under rtl_templates/, such as ``glue/top.v.j2``."""
+    from hwnas.resources import code_templates, data_dir
+
+    return code_templates(data_dir("rtl_templates")).get_template(template).render(**context)
 
 
 def kernel_source(name: str):
