@@ -31,7 +31,7 @@ class RtlsimResult:
     first_frame_latency: int | None  # cycles from reset to the first class
     cycles_per_frame: float | None  # steady state: between the classes of the second half of the frames
     estimated_cycles_per_frame: int | None  # the cost model's (FINN's) slowest node
-    fifos: list[dict]  # name, depth, peak (words)
+    fifos: list[dict]  # name, depth, peak (words), cost_model_depth (the lowering's), hwnas_sim_peak
     build_s: float
     simulate_s: float
     agreement: dict[str, dict] = field(default_factory=dict)  # reference -> {"agree": n, "of": m}
@@ -143,11 +143,15 @@ def simulate_rtl(
         count = min(len(expected), len(classes))
         agreement[name] = dict(agree=int((np.asarray(classes[:count]) == expected[:count]).sum()), of=len(expected))
     sim_peaks = {f"fifo_{f.name}": f.peak for f in hwnas_sim.fifos} if hwnas_sim is not None else {}
+    # the depth the lowering sized (the cost model's FIFO depths); the RTL's own may have been overridden
+    sized = {f"fifo_{s['name']}": s["depth"] for s in streams}
     fifos = []
     for instance, (peak, depth) in sorted(run.fifo_peaks.items()):
         # %m of the FIFO inside its stream's wrapper: TOP.hwnas_dataflow.fifo_<stream>_i.fifo
         name = instance.split(".")[-2].removesuffix("_i")
-        fifos.append(dict(name=name, depth=depth, peak=peak, hwnas_sim_peak=sim_peaks.get(name)))
+        fifos.append(dict(
+            name=name, depth=depth, peak=peak, cost_model_depth=sized.get(name), hwnas_sim_peak=sim_peaks.get(name),
+        ))
     return RtlsimResult(
         design=design, images=frames, classes=classes, cycles=run.cycles, deadlock=run.deadlock or len(classes) < frames,
         first_frame_latency=run.cycles_at["out0"][0] if classes else None,
