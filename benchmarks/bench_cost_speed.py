@@ -3,7 +3,7 @@
 hwnas: for freshly generated specs (no cache can help), (a) the cost model alone on a given folding,
 (b) choosing the folding for a frame-rate target plus the estimate. FINN: building its specialised,
 bit-width-minimised hardware graph for the same node list, SetFolding and its estimation analyses
-(hwnas.cost.finn_reference). Layer tables are cached by shape, as in a real search where shapes
+(tests/finn_reference.py). Layer tables are cached by shape, as in a real search where shapes
 repeat; the specs themselves are all new. That skips Brevitas export, QONNX cleanup and streamlining, which
 FACTS.md times at ~15 s for CNV-w1a1, so the FINN figure is a lower bound and the ratio an
 underestimate.
@@ -96,7 +96,7 @@ def main() -> None:
     general_cpu_s = (time.process_time() - start_cpu) / len(general)
     network.stream_fifos, bursts._summary = fast_paths
 
-    from hwnas.cost.finn_reference import finn_graph, finn_numbers
+    from tests.finn_reference import finn_graph, finn_numbers
 
     logging.getLogger("finn").setLevel(logging.ERROR)
     finn_times = []

@@ -37,7 +37,7 @@ from hwnas.arch.sample import random_arch, random_branching_arch
 from hwnas.arch.spec import arch_from_dict, load_arch
 from hwnas.board import load_board
 from hwnas.cost import Folding, estimate, hardware_nodes, optimise
-from hwnas.cost.finn_reference import finn_graph, finn_numbers
+from tests.finn_reference import finn_graph, finn_numbers
 from hwnas.cost.fold import NodeFold
 from hwnas.cost.mixed import Network, add_groups
 from hwnas.cost.network import estimate_nodes

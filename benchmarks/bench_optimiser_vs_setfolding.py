@@ -1,7 +1,7 @@
 """hwnas's folding optimiser against FINN's SetFolding at the same frame-rate targets.
 
 Both foldings are judged by FINN itself: each is applied to FINN's specialised, bit-width-minimised
-hardware graph (hwnas.cost.finn_reference) and read back through res_estimation and
+hardware graph (tests/finn_reference.py) and read back through res_estimation and
 exp_cycles_per_layer. "met" means every node within the cycle budget; "fits" means within the
 board's usable LUT/BRAM18/URAM/DSP. LUT+BRAM is board-normalised: LUT/usable + BRAM18/usable.
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from hwnas.arch.spec import load_arch
 from hwnas.board import load_board
 from hwnas.cost import cheapest_folding, hardware_nodes
-from hwnas.cost.finn_reference import finn_graph, finn_numbers
+from tests.finn_reference import finn_graph, finn_numbers
 from hwnas.report.table import format_table
 
 REPO = Path(__file__).resolve().parent.parent

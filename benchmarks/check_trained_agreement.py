@@ -22,7 +22,7 @@ from pathlib import Path
 from hwnas.arch.spec import load_arch
 from hwnas.board import load_board
 from hwnas.cost import plan_folding
-from hwnas.cost.finn_reference import lowering_differences
+from tests.finn_reference import lowering_differences
 from hwnas.lower import lower
 from hwnas.lower.quiet import library_output_to
 from hwnas.report.table import format_table

@@ -22,7 +22,7 @@ import numpy as np
 
 from hwnas.board import load_board
 from hwnas.cost import plan_folding
-from hwnas.cost.finn_reference import lowering_differences
+from tests.finn_reference import lowering_differences
 from hwnas.data.locate import Locations
 from hwnas.data.registry import load_dataset
 from hwnas.lower import compare_top1, lower

@@ -1,7 +1,7 @@
 """hwnas's cost model against FINN's own estimates on FINN's graph, for the same folding.
 
 FINN's side: the generic hardware layers for the spec's node list, specialised for the board's part,
-with weight and accumulator types as the lowering sets them (hwnas.cost.finn_reference), folded with the
+with weight and accumulator types as the lowering sets them (tests/finn_reference.py), folded with the
 folding_config.json hwnas writes, then res_estimation and exp_cycles_per_layer.
 """
 
@@ -47,7 +47,7 @@ def _specs():
 
 @pytest.fixture(scope="module")
 def finn_graphs():
-    from hwnas.cost.finn_reference import finn_graph
+    from tests.finn_reference import finn_graph
 
     cache = {}
 
@@ -61,7 +61,7 @@ def finn_graphs():
 
 
 def _compare(arch, board, folding, graph):
-    from hwnas.cost.finn_reference import finn_numbers
+    from tests.finn_reference import finn_numbers
 
     nodes = hardware_nodes(arch)
     ours = estimate(arch, folding, board)
@@ -108,7 +108,7 @@ def test_never_more_lut_and_bram_than_setfolding(repo, arch_name, board_name, fp
     import logging
 
     from hwnas.cost import cheapest_folding
-    from hwnas.cost.finn_reference import finn_numbers
+    from tests.finn_reference import finn_numbers
 
     logging.getLogger("finn").setLevel(logging.ERROR)
     arch, board = load_arch(repo / "examples" / "archs" / f"{arch_name}.yaml"), load_board(board_name)

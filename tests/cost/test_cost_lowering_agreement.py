@@ -20,7 +20,7 @@ from hwnas.arch.sample import random_arch
 from hwnas.arch.spec import arch_from_dict, load_arch
 from hwnas.board import load_board
 from hwnas.cost import Folding, estimate, hardware_nodes, plan_folding, write_finn_config
-from hwnas.cost.finn_reference import lowering_differences
+from tests.finn_reference import lowering_differences
 from hwnas.errors import UserError
 from hwnas.lower import lower
 

@@ -56,7 +56,7 @@ def test_lowering_differences_names_what_differs(repo):
 
     from hwnas.board import load_board
     from hwnas.cost import plan_folding
-    from hwnas.cost.finn_reference import lowering_differences
+    from tests.finn_reference import lowering_differences
 
     ours = plan_folding(load_arch(repo / "examples" / "archs" / "tfc-w1a1.yaml"), load_board("pynq-z2"), fps=10_000).estimate
     assert ours.fifos  # TFC's MVAUs read each vector in a burst

@@ -11,7 +11,7 @@ from hwnas.arch import Add, Conv, load_arch
 from hwnas.arch.sample import random_branching_arch
 from hwnas.board import load_board
 from hwnas.cost import hardware_nodes, plan_folding, reachable_fps, write_finn_config
-from hwnas.cost.finn_reference import lowering_differences
+from tests.finn_reference import lowering_differences
 from hwnas.lower import lower
 from test_lower_equivalence import assert_same_top1
 

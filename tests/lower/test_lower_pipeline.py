@@ -114,7 +114,7 @@ def test_a_partial_folding_file_folds_the_rest_fully(tfc, tmp_path):
     # the one validator (hwnas.cost.folding) accepts what ``hwnas estimate`` accepts: nodes a file
     # does not name run at PE = SIMD = 1, in the lowering as in the cost model
     from hwnas.cost import estimate, hardware_nodes, read_finn_config
-    from hwnas.cost.finn_reference import lowering_differences
+    from tests.finn_reference import lowering_differences
 
     config = json.loads(tfc.folding_path.read_text())
     del config["MVAU_hls_3"]

@@ -1,8 +1,8 @@
 """FINN's own numbers for the hardware nodes hwnas's cost model describes, for agreement checks.
 
-This module imports FINN (inside its functions): the tests and benchmarks use it, the cost path
-never does. It builds FINN's generic hardware-layer graph for the node list of a spec, with random
-balanced binary weights standing in for trained ones, and runs FINN's own passes on it:
+A test oracle, kept out of the package: it imports FINN inside its functions; the tests and the
+benchmarks (run with PYTHONPATH=.) use it, the cost path never does. It builds FINN's generic
+hardware-layer graph for the node list of a spec, with random balanced binary weights standing in for trained ones, and runs FINN's own passes on it:
 SpecializeLayers for the board's part, MinimizeWeightBitWidth and MinimizeAccumulatorWidth followed
 by hwnas's accumulator types from the spec (as the lowering's minimise step does), then ApplyConfig
 (or SetFolding), res_estimation and exp_cycles_per_layer.
