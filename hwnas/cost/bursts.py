@@ -1,7 +1,7 @@
 """How many words a stream between two kernels must hold so that neither waits for the other: the
 burst depth of every producer -> consumer pair, from the kernels' token schedules.
 
-A kernel's schedule (``hwnas.sim.schedules``, the same loops the generated C++ runs) says in which
+A kernel's schedule (``hwnas.schedules``, the same loops the generated C++ runs) says in which
 iteration of a frame it reads and writes each word. In the steady state every kernel handles one
 frame per bottleneck period, so the model stretches each schedule evenly over one period (the
 bottleneck's own is unstretched), lets the consumer lag the producer just enough that no read comes
@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from hwnas.sim.schedules import schedule
+from hwnas.schedules import schedule
 
 MIN_DEPTH = 2  # a FIFO of depth < 2 holds nothing (FINN charges it nothing and fifo.sv refuses it)
 FRAMES = 3  # frames laid end to end: the occupancy pattern repeats from the second
@@ -92,7 +92,7 @@ _LAYERS = {
 
 
 def kernel(node, fold) -> tuple[dict, int, int]:
-    """The layer parameters ``hwnas.sim.schedules`` models ``node`` at ``fold`` with, and the
+    """The layer parameters ``hwnas.schedules`` models ``node`` at ``fold`` with, and the
     elements a word carries on its input and on its output."""
     return _LAYERS[node.op_type](node, fold)
 

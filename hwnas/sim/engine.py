@@ -1,6 +1,6 @@
 """Cycle-level timing of a dataflow graph of kernels joined by FIFOs.
 
-Each kernel runs its schedule (``hwnas.sim.schedules``) one iteration per cycle at best. Its n-th
+Each kernel runs its schedule (``hwnas.schedules``) one iteration per cycle at best. Its n-th
 iteration happens at the earliest cycle T(n) with
   - T(n) >= T(n-1) + 1                              (II=1);
   - T(n) >= W(k) + 1 if it reads word k of a stream  (a word is readable the cycle after its write);
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwnas.sim.schedules import Schedule
+from hwnas.schedules import Schedule
 
 SWEEPS = 400  # per frame: sized FIFOs need a few, a FIFO cut to 2 some hundreds
 

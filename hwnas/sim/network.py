@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from hwnas.sim.engine import SWEEPS, SimNode, SimStream, Timing
-from hwnas.sim.schedules import schedule, stream_source, stream_sink
+from hwnas.schedules import schedule, stream_source, stream_sink
 
 SOURCE, SINK = "read_input", "write_output"
 # the top's own streams (in_words, out_classes) carry no depth pragma: HLS's default depth

@@ -76,7 +76,7 @@ def test_branch_schedules_read_and_write_what_the_csim_does(outcomes, spec):
     from qonnx.core.modelwrapper import ModelWrapper
 
     from hwnas.codegen.layers import read_layers
-    from hwnas.sim.schedules import schedule
+    from hwnas.schedules import schedule
     from tests.codegen.hls_harness import counted_tokens
 
     project = outcomes(spec, "optimiser").project

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hwnas.sim.schedules import _swg_schedule
+from hwnas.schedules import _swg_schedule
 from tests.kernel_vectors import RTL, cases, vectors
 from tests.rtl.kernel_harness import PACES, simulate_vectors
 

@@ -126,7 +126,7 @@ def test_schedules_read_and_write_what_the_csim_reads_and_writes(networks, name,
 
     from hwnas.codegen.layers import read_layers
     from hwnas.codegen.project import build_project
-    from hwnas.sim.schedules import schedule
+    from hwnas.schedules import schedule
     from tests.codegen.hls_harness import counted_tokens
 
     arch, run = networks[name]

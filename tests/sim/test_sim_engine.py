@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from hwnas.sim.engine import SimNode, SimStream, Timing
-from hwnas.sim.schedules import Schedule, stream_sink, stream_source
+from hwnas.schedules import Schedule, stream_sink, stream_source
 
 WORDS = 16  # words per frame
 
