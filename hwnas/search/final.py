@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hwnas.arch.spec import Arch, save_arch
+from hwnas.errors import UserError
 from hwnas.search.study import judge
 from hwnas.search.workers import upload
 
@@ -29,6 +30,9 @@ class Candidate:
     fits: bool
     model_path: Path | None
     note: str = ""
+    # the folding the cost model decided when it judged the candidate (FINN's folding_config format);
+    # the lowering applies it as it is, never planning it again
+    folding_config: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ def record_candidate(record, candidate: Candidate, store, tasks) -> None:
     """A trained candidate's figures into its task's attributes, its model into the artifact store."""
     c = candidate
     record("candidate", dict(val_accuracy=float(c.val_accuracy), test_accuracy=float(c.test_accuracy), lut=int(c.lut),
-                             bram18=int(c.bram18), fps=float(c.fps), fits=bool(c.fits), note=str(c.note)))
+                             bram18=int(c.bram18), fps=float(c.fps), fits=bool(c.fits), note=str(c.note),
+                             folding_config=c.folding_config))
     record("model", upload(store, candidate.model_path, tasks))
 
 
@@ -89,7 +94,8 @@ def train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *,
     _, val_accuracy = evaluate(model.to(device), Split(dataset.train.images[val_index], dataset.train.labels[val_index]), arch, device)
     verdict = judge(arch, settings.board, settings.fps)
     return Candidate(arch, val_accuracy, result.test_accuracy, verdict.lut, verdict.bram18, verdict.fps,
-                     verdict.feasible, result.model_path, "" if verdict.feasible else verdict.reason)
+                     verdict.feasible, result.model_path, "" if verdict.feasible else verdict.reason,
+                     verdict.folding_config)
 
 
 def lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Path, *, log) -> float:
@@ -98,7 +104,7 @@ def lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Pat
 
     import torch
 
-    from hwnas.cost import plan_folding
+    from hwnas.cost import Folding, estimate, hardware_nodes
     from hwnas.lower import execute_dataflow, lower
     from hwnas.report.estimate_report import estimate_dict
     from hwnas.model import load_checkpoint, prepare_input
@@ -109,11 +115,16 @@ def lower_best(best: Candidate, dataset, settings: SearchSettings, best_dir: Pat
 
     log(f"lowering {best.arch.name} for {settings.board.name} at {settings.fps:,.0f} fps (library output: best/lower.log)")
 
-    # the folding is chosen once; the lowering applies this object as it is
-    plan = plan_folding(best.arch, settings.board, fps=settings.fps)
+    # the folding was decided once, when the candidate was judged; the lowering applies it as it is
+    if best.folding_config is None:
+        if not best.fits:
+            raise UserError(f"{best.arch.name} does not fit {settings.board.name} at {settings.fps:,.0f} fps: {best.note}")
+        raise UserError(f"{best.arch.name}'s record in the study carries no folding (it was trained by an older hwnas); "
+                        f"start the search again with a new --out or --storage")
+    folding = Folding.from_finn_config(best.folding_config, hardware_nodes(best.arch), source=f"{best.arch.name}'s folding")
     with library_output_to(best_dir / "lower.log"):
-        result = lower(best.arch, settings.board, out_dir=best_dir, folding=plan.folding, checkpoint=best.model_path)
-    data = estimate_dict(plan.estimate, settings.board, target_fps=settings.fps)
+        result = lower(best.arch, settings.board, out_dir=best_dir, folding=folding, checkpoint=best.model_path)
+    data = estimate_dict(estimate(best.arch, folding, settings.board), settings.board, target_fps=settings.fps)
     (best_dir / "estimates.json").write_text(json.dumps(data, indent=2) + "\n")
     model, arch = load_checkpoint(result.checkpoint_path)
     count = min(settings.budget.lowering_check_images, len(dataset.test))
@@ -134,7 +145,7 @@ def write_summary(outcome: SearchOutcome, settings: SearchSettings) -> None:
     def row(c: Candidate) -> dict:
         return {"name": c.arch.name, "arch": c.arch.to_dict(), "val_accuracy": c.val_accuracy,
                 "test_accuracy": c.test_accuracy, "lut": c.lut, "bram18": c.bram18, "fps": c.fps, "fits": c.fits,
-                "note": c.note}
+                "note": c.note, "folding": c.folding_config}
 
     summary = {
         "settings": settings.identity(), "budget": settings.budget.to_dict(), "seconds": round(outcome.seconds, 1),

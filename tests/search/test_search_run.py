@@ -53,6 +53,11 @@ def test_search_writes_every_output_and_the_best_fits(first_run):
         assert (run / name).is_file(), name
     best = outcome.best
     assert best.fits and best.fps >= 20_000 and best.lut <= 0.7 * 53_200
+    # the lowering applied the folding decided when the best was judged, as it was
+    decided = json.loads((run / "summary.json").read_text())["best"]["folding"]
+    applied = json.loads((run / "best" / "folding_config.json").read_text())
+    assert decided and {n: (c.get("PE"), c.get("SIMD")) for n, c in decided.items() if n != "Defaults"} == {
+        n: (applied[n].get("PE"), applied[n].get("SIMD")) for n in decided if n != "Defaults"}
     estimates = json.loads((run / "best" / "estimates.json").read_text())
     assert estimates["fits"] and estimates["fps"] >= 20_000
     assert best.test_accuracy > 0.5  # 4 synthetic classes: chance is 0.25
