@@ -38,7 +38,8 @@ from hwnas.data import Locations, load_dataset
 from hwnas.search.budget import get_budget
 from hwnas.search.cells import CellSpace
 from hwnas.search.final import train_candidate
-from hwnas.search.run import SearchSettings, search_split
+from hwnas.search.inputs import search_split
+from hwnas.search.settings import SearchSettings
 from hwnas.search.space import SearchSpace
 from hwnas.search.study import judge
 

@@ -80,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     from hwnas.data import Locations, load_dataset
     from hwnas.search.final import describe, final_config, train_candidate
     from hwnas.search.ranking import rank_agreement
-    from hwnas.search.run import SearchSettings, choose_space, search_split, supernet_pixels, supernet_path
+    from hwnas.search.inputs import search_split, supernet_path, supernet_pixels
+    from hwnas.search.settings import SearchSettings, choose_space
     from hwnas.search.supernet import SuperNet, subnet_accuracy, train_supernet
 
     torch.set_num_threads(args.threads)

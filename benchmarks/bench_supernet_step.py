@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from hwnas.search.budget import BUDGETS, get_budget
-from hwnas.search.run import SPACE_KINDS, choose_space
+from hwnas.search.settings import SPACE_KINDS, choose_space
 from hwnas.search.supernet import SuperNet, train_supernet
 
 BATCH = 128

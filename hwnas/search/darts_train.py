@@ -29,7 +29,7 @@ def run_search(space, macro: dict, dataset, train_index, val_index, settings, op
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     shape = space.input.shape
-    from hwnas.search.run import supernet_pixels
+    from hwnas.search.inputs import supernet_pixels
 
     train_x, train_y = map(torch.as_tensor, supernet_pixels(dataset, space, train_index))
     val_x, val_y = map(torch.as_tensor, supernet_pixels(dataset, space, val_index))

@@ -39,7 +39,7 @@ from hwnas.search.study import judge
 
 if TYPE_CHECKING:
     from hwnas.search.final import SearchOutcome
-    from hwnas.search.run import SearchSettings
+    from hwnas.search.settings import SearchSettings
 
 # (stage widths, cells per stage), largest first; quick keeps to what 2 CPU cores search in minutes
 MACROS = {
@@ -111,7 +111,7 @@ def differentiable_search(settings: SearchSettings, *, log=print) -> SearchOutco
     from hwnas.data.dataset import write_class_names
     from hwnas.search.final import SearchOutcome, lower_best, train_candidate, write_summary
     from hwnas.search.report import write_search_report
-    from hwnas.search.run import _open_dataset, search_split
+    from hwnas.search.inputs import open_dataset, search_split
 
     started = time.perf_counter()
     options = settings.differentiable or DartsOptions()
@@ -121,7 +121,7 @@ def differentiable_search(settings: SearchSettings, *, log=print) -> SearchOutco
         raise UserError("--strategy differentiable runs on one machine; --storage is for the evolution strategy's workers")
     if settings.threads is not None:
         torch.set_num_threads(settings.threads)
-    dataset, image_shape, classes, data_identity = _open_dataset(settings)
+    dataset, image_shape, classes, data_identity = open_dataset(settings)
     c, h, w = image_shape
     space = SearchSpace(ImageInput(c, h, w, 8), classes, CellSpace(ops=settings.cell_ops or OPS), name="derived")
     macro = choose_macro(space, settings, options)

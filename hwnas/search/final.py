@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from hwnas.arch.spec import Arch, save_arch
 from hwnas.errors import UserError
+from hwnas.search.space import describe
 from hwnas.search.study import judge
 from hwnas.search.workers import upload
 
 if TYPE_CHECKING:
-    from hwnas.search.run import SearchSettings
+    from hwnas.search.settings import SearchSettings
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,6 @@ class SearchOutcome:
     matched: list[tuple[Candidate, Candidate]]  # (reference, best searched network within its LUTs)
     class_names: tuple[str, ...] = ()  # label i is class_names[i]
     trials: tuple[dict, ...] = ()  # every finished trial of the study, feasible or rejected (study.trial_records)
-
-
-def describe(arch: Arch) -> str:
-    return " -> ".join(type(layer).__name__.lower() + str(getattr(layer, "out", getattr(layer, "kernel", ""))) for layer in arch.layers)
 
 
 def record_candidate(record, candidate: Candidate, store, tasks) -> None:

@@ -111,7 +111,7 @@ def best_files(best_dir: Path) -> list[dict]:
 
 def write_search_report(outcome, settings, path: Path) -> Path:
     from hwnas.arch.spec import arch_from_dict
-    from hwnas.search.final import describe
+    from hwnas.search.space import describe
 
     best_dir = outcome.out_dir / "best"
     pareto = [{**p, "layers": describe(arch_from_dict(p["arch"], source=f"trial {p['trial']}"))} for p in outcome.pareto]

@@ -170,3 +170,8 @@ class SearchSpace:
 
     def smallest(self) -> Arch:
         return self.decode(self.sample(ExtremeChoices(largest=False)))
+
+
+def describe(arch: Arch) -> str:
+    """One line: the layers' kinds with their widths or kernels."""
+    return " -> ".join(type(layer).__name__.lower() + str(getattr(layer, "out", getattr(layer, "kernel", ""))) for layer in arch.layers)

@@ -8,7 +8,7 @@ from hwnas.cli import main
 from hwnas.errors import UserError
 from hwnas.search.budget import get_budget
 from hwnas.search.cells import parse_cell_ops
-from hwnas.search.run import SearchSettings, choose_space
+from hwnas.search.settings import SearchSettings, choose_space
 from hwnas.search.space import RandomChoices
 from hwnas.search.study import check_study_identity, open_study
 

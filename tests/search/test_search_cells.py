@@ -10,7 +10,7 @@ import yaml
 from hwnas.cli import main
 from hwnas.search.budget import get_budget
 from hwnas.search.cells import CellSpace
-from hwnas.search.run import QUICK_CELLS, choose_space
+from hwnas.search.settings import QUICK_CELLS, choose_space
 
 
 def test_space_cell_takes_the_cell_space_and_auto_does_not():

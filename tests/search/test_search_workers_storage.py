@@ -94,7 +94,7 @@ def first_draws(storage_url: str, *, workers: int = 2, draws: int = 8) -> dict[i
     (the study's sampler, seeded as the search seeds it), drawing in turn."""
     import optuna
 
-    from hwnas.search.run import choose_space
+    from hwnas.search.settings import choose_space
     from hwnas.search.budget import get_budget
     from hwnas.search.study import STUDY_NAME, open_study, point_key
     from hwnas.search.workers import claim_worker_index, worker_seed
