@@ -52,10 +52,14 @@ def open_storage(coordination: Coordination, *, attempts: int = 5):
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
     for attempt in range(attempts):
         try:
-            return optuna.storages.RDBStorage(
+            storage = optuna.storages.RDBStorage(
                 coordination.storage, heartbeat_interval=coordination.heartbeat_s, grace_period=coordination.grace_s,
                 heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=None),
+                engine_kwargs=_SQLITE_ENGINE if coordination.storage.startswith("sqlite") else None,
             )
+            if storage.engine.name == "sqlite":
+                _serialise_sqlite_transactions(storage.engine)
+            return storage
         except sqlalchemy.exc.SQLAlchemyError as exc:
             if not _lost_the_schema_race(exc):
                 raise UserError(f"cannot open the study storage {coordination.storage!r}: {str(exc).splitlines()[0]}") from None
@@ -65,6 +69,36 @@ def open_storage(coordination: Coordination, *, attempts: int = 5):
         except (ValueError, ImportError) as exc:
             raise UserError(f"cannot open the study storage {coordination.storage!r}: {str(exc).splitlines()[0]}") from None
     raise UserError(f"cannot open the study storage {coordination.storage!r}: its tables could not be created")
+
+
+# How long a worker waits for another's SQLite write lock before "database is locked" (pysqlite's
+# default is 5 s; the workers' transactions are short, but many workers beat heartbeats at once).
+_SQLITE_ENGINE = {"connect_args": {"timeout": 60}}
+
+
+def _serialise_sqlite_transactions(engine) -> None:
+    """Make every transaction on an SQLite storage take the write lock when it begins.
+
+    Claiming a WAITING trial (Optuna's ``set_trial_state_values(.., RUNNING)``, which both
+    ``Study.ask`` and :meth:`Tasks.try_run` rely on) reads the trial ``FOR UPDATE`` and then writes
+    RUNNING. SQLite ignores ``FOR UPDATE``, and Python's sqlite3 driver starts a transaction only at
+    the first write, so two workers can both read WAITING and both "claim" the trial: they then run
+    it twice and the second to finish fails with "Cannot tell a COMPLETE trial". SQLAlchemy's recipe
+    for pysqlite (driver transactions off, ``BEGIN IMMEDIATE`` on SQLAlchemy's begin) makes the read
+    and the write one locked step. ``tests/search/test_sqlite_claims.py`` shows the race on a plain
+    ``RDBStorage`` and its absence here. The engine's pooled connections were opened before these
+    hooks, so they are dropped."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _driver_transactions_off(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    engine.dispose()
 
 
 # SQLSTATEs of "it already exists": PostgreSQL's duplicate_object and duplicate_table, and MySQL's
