@@ -55,7 +55,6 @@ def open_storage(coordination: Coordination, *, attempts: int = 5):
             storage = optuna.storages.RDBStorage(
                 coordination.storage, heartbeat_interval=coordination.heartbeat_s, grace_period=coordination.grace_s,
                 heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=None),
-                engine_kwargs=_SQLITE_ENGINE if coordination.storage.startswith("sqlite") else None,
             )
             if storage.engine.name == "sqlite":
                 _serialise_sqlite_transactions(storage.engine)
@@ -71,9 +70,9 @@ def open_storage(coordination: Coordination, *, attempts: int = 5):
     raise UserError(f"cannot open the study storage {coordination.storage!r}: its tables could not be created")
 
 
-# How long a worker waits for another's SQLite write lock before "database is locked" (pysqlite's
-# default is 5 s; the workers' transactions are short, but many workers beat heartbeats at once).
-_SQLITE_ENGINE = {"connect_args": {"timeout": 60}}
+# How long a worker waits for another's SQLite write lock before "database is locked", in seconds
+# (pysqlite's default is 5; the workers' transactions are short, but many beat heartbeats at once).
+_SQLITE_LOCK_WAIT_S = 60
 
 
 def _serialise_sqlite_transactions(engine) -> None:
@@ -86,13 +85,15 @@ def _serialise_sqlite_transactions(engine) -> None:
     it twice and the second to finish fails with "Cannot tell a COMPLETE trial". SQLAlchemy's recipe
     for pysqlite (driver transactions off, ``BEGIN IMMEDIATE`` on SQLAlchemy's begin) makes the read
     and the write one locked step. ``tests/search/test_sqlite_claims.py`` shows the race on a plain
-    ``RDBStorage`` and its absence here. The engine's pooled connections were opened before these
-    hooks, so they are dropped."""
+    ``RDBStorage`` and its absence here. The hooks are attached once the storage has opened (so the
+    SQLite test is the engine's own dialect, not the URL's spelling); the pooled connections opened
+    before them are dropped."""
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _driver_transactions_off(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {_SQLITE_LOCK_WAIT_S * 1000}")
 
     @event.listens_for(engine, "begin")
     def _begin_immediate(connection) -> None:
