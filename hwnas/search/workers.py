@@ -185,6 +185,7 @@ class Tasks:
         optuna.storages.fail_stale_trials(self.study)
         trial = self._current(key)
         if trial.state == optuna.trial.TrialState.COMPLETE:
+            self._retire_duplicates(key, trial.number)
             return True
         if trial.state != optuna.trial.TrialState.WAITING:
             return False
@@ -205,7 +206,21 @@ class Tasks:
             self._storage.set_trial_state_values(trial_id, optuna.trial.TrialState.FAIL)
             raise
         self._storage.set_trial_state_values(trial_id, optuna.trial.TrialState.COMPLETE, values=[0.0])
+        self._retire_duplicates(key, trial.number)
         return True
+
+    def _retire_duplicates(self, key: str, done_number: int) -> None:
+        """Fail the task's other WAITING trials once it is done. Two workers that look for a task's
+        trial at the same moment may both find none and both enqueue one; the lowest-numbered runs,
+        and the other would wait forever. Each is claimed first (RUNNING only from WAITING, so never
+        one that a worker is running) and then failed, with the trial that did the work named."""
+        import optuna
+
+        for t in self._trials(key):
+            if t.state == optuna.trial.TrialState.WAITING and t.number != done_number:
+                if self._storage.set_trial_state_values(t._trial_id, optuna.trial.TrialState.RUNNING):
+                    self._storage.set_trial_user_attr(t._trial_id, "duplicate_of", done_number)
+                    self._storage.set_trial_state_values(t._trial_id, optuna.trial.TrialState.FAIL)
 
     def run_all(self, jobs: dict[str, Callable[[Callable[[str, Any], None]], None]]) -> dict[str, dict]:
         """Claim and run, one by one, every job no other worker has claimed; wait for the rest

@@ -43,6 +43,22 @@ def test_a_failed_task_is_freed_at_once_and_runs_again(two_workers):
     assert b.run_all({"job": lambda record: record("done", True)}) == {"job": {"task": "job", "worker": b.label, "done": True}}
 
 
+def test_a_task_enqueued_twice_at_once_runs_once_and_the_spare_is_retired(two_workers):
+    """Both workers looked for the task's trial at the same moment, found none and enqueued one each
+    (the race the search's PostgreSQL worker test once hit): the first runs, the spare does not wait
+    forever but is failed with the trial that did the work named."""
+    a, b = two_workers
+    for _ in range(2):
+        a.study.enqueue_trial({}, user_attrs={"task": "job"})
+    runs = []
+    assert a.try_run("job", lambda record: runs.append("a")) is True
+    assert b.try_run("job", lambda record: runs.append("b")) is True
+    trials = a.study.get_trials(deepcopy=False)
+    assert runs == ["a"]
+    assert [t.state for t in trials] == [optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.FAIL]
+    assert trials[1].user_attrs["duplicate_of"] == trials[0].number
+
+
 def test_files_travel_through_the_artifact_store(two_workers, tmp_path):
     a, _ = two_workers
     store = optuna.artifacts.FileSystemArtifactStore(str(tmp_path))
