@@ -263,6 +263,18 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
                 return True
         return False
 
+    def single_one(u) -> bool:
+        # one candidate a move (a long chain): the cheapest within the budget, first on ties, which
+        # is what ``single`` tries first; nothing when that is the current one
+        ix, t = unit_nodes[u], tables[u]
+        k = t.cheapest(within[u])
+        if k == chosen(u):
+            return False
+        extra = t.cost[k] - here_cost(u)
+        if not extra < streams(ix):
+            return False
+        return attempt(((float(extra), dict(zip(ix, t.folds[k]))),), touched(ix))
+
     def single(u) -> bool:
         ix, t = unit_nodes[u], tables[u]
         bound = streams(ix)
@@ -282,6 +294,24 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
         order = np.flatnonzero(keep)
         order = order[np.argsort(extra[order], kind="stable")][:moves_per_unit]
         return attempt(((float(extra[k]), dict(zip(ix, t.folds[k]))) for k in order.tolist() if k != k_now), touched(ix))
+
+    def pair_one(i, port) -> bool:
+        # one candidate a move: ``pair``'s first, the least added cost (then the least producer-side
+        # index, then consumer-side) over matched word widths, from each width's cheapest candidate
+        # on each side instead of every combination
+        ui, uj = owner[i], owner[edges[i][port]]
+        ti, tj = tables[ui], tables[uj]
+        matched = ti.matched(within[ui], tj, within[uj])
+        if not matched:
+            return False
+        here_i, here_j = here_cost(ui), here_cost(uj)
+        added, ka, kb = min(((ci - here_i) + (cj - here_j), ka, kb) for ka, kb, ci, cj in matched)
+        if (ka, kb) == (chosen(ui), chosen(uj)):
+            return False
+        ixi, ixj = unit_nodes[ui], unit_nodes[uj]
+        if not added < streams(ixi + ixj):
+            return False
+        return attempt(((added, {**dict(zip(ixi, ti.folds[ka])), **dict(zip(ixj, tj.folds[kb]))}),), touched(ixi + ixj))
 
     def pair(i, port) -> bool:
         # the producer's unit and the consumer's together, at one word width
@@ -309,6 +339,10 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
     for i, p in streams_between:
         a, b = owner[i], owner[edges[i][p]]
         near[a].add(b), near[b].add(a)
+    if ONE_MOVE_FAST_PATHS and moves_per_unit == 1 and not MATCHED_ONLY:
+        single = single_one
+    if ONE_MOVE_FAST_PATHS and moves_per_pair == 1:
+        pair = pair_one
     dirty = set(range(len(units)))
     for _ in range(max_sweeps):
         if not dirty:
@@ -347,6 +381,9 @@ LIMITS_CHAIN = (1, 1, 1)
 LIMITS_BRANCHING = (6, 6, 6)
 LONG_CHAIN_UNITS = 12
 MATCHED_ONLY = False
+# one candidate a move (a long chain): take it from per-width minima (``_UnitTable.matched``)
+# rather than sorting every combination; the same move (tests/cost/test_cost_optimise.py)
+ONE_MOVE_FAST_PATHS = True
 
 
 class _UnitTable:
@@ -354,12 +391,47 @@ class _UnitTable:
     word on its input and output, each member's PE. Shared by every network with the unit's shape."""
 
     def __init__(self, unit, nodes, w):
-        self.folds = [unit.folds(k) for k in range(len(unit.cycles))]
+        self.folds = unit.fold_list
         self.index = {fs: k for k, fs in enumerate(self.folds)}
         self.cost = unit.lut * w[0] + unit.bram18 * w[1]
         self.elems_in = np.array([kernel(nodes[0], fs[0])[1] for fs in self.folds], dtype=np.int64)
         self.elems_out = np.array([kernel(nodes[-1], fs[-1])[2] for fs in self.folds], dtype=np.int64)
         self.pe_of = [np.array([fs[m].pe for fs in self.folds], dtype=np.int64) for m in range(len(nodes))]
+        self._cheapest: dict[int, int] = {}
+        self._by_width: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._matched: dict[tuple[int, int, int], tuple] = {}
+
+    def cheapest(self, n: int) -> int:
+        """The cheapest of the first ``n`` candidates (the first of equals)."""
+        found = self._cheapest.get(n)
+        if found is None:
+            found = self._cheapest[n] = int(np.argmin(self.cost[:n]))
+        return found
+
+    def cheapest_by_width(self, n: int, side: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per word width (elements per word on ``side``, "in" or "out"), ascending, the cheapest
+        of the first ``n`` candidates with it (the first of equals)."""
+        found = self._by_width.get((n, side))
+        if found is None:
+            elems = (self.elems_in if side == "in" else self.elems_out)[:n]
+            order = np.lexsort((np.arange(n), self.cost[:n], elems))  # by width, then cost, then index
+            first = np.ones(n, dtype=bool)
+            first[1:] = elems[order[1:]] != elems[order[:-1]]
+            found = self._by_width[(n, side)] = (elems[order[first]], order[first])
+        return found
+
+    def matched(self, n: int, producer: "_UnitTable", m: int) -> list[tuple[int, int, float, float]]:
+        """Per word width this unit's first ``n`` candidates read and ``producer``'s first ``m``
+        write: (this unit's cheapest with it, the producer's, their two costs)."""
+        key = (id(producer), n, m)
+        found = self._matched.get(key)
+        if found is None or found[0] is not producer:  # the producer object held: its id stays its own
+            widths_i, best_i = self.cheapest_by_width(n, "in")
+            widths_j, best_j = producer.cheapest_by_width(m, "out")
+            _, at_i, at_j = np.intersect1d(widths_i, widths_j, assume_unique=True, return_indices=True)
+            rows = [(int(a), int(b), float(self.cost[a]), float(producer.cost[b])) for a, b in zip(best_i[at_i], best_j[at_j])]
+            found = self._matched[key] = (producer, rows)
+        return found[1]
 
 
 _TABLES: dict[tuple, _UnitTable] = {}

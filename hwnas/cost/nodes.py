@@ -323,17 +323,23 @@ def hardware_graph(arch: Arch) -> tuple[tuple[HwNode, ...], tuple[tuple[int, ...
         produced[shape.index] = shape.layer.hardware(shape, reads, graph)
         values[shape.index] = shape.out_shape
     output = graph.add(LabelSelect("", graph.last_layer, arch.classes), produced[graph.last_layer])
-    order = canonical_order(graph.inputs, output)
-    position = {old: new for new, old in enumerate(order)}
+    chain = output == len(graph.inputs) - 1 and all(reads == (i - 1,) for i, reads in enumerate(graph.inputs))
+    # a chain's walk from the output is the chain's own order
+    order = range(len(graph.inputs)) if chain else canonical_order(graph.inputs, output)
     counters: dict[str, int] = {}
     named = []
+    new = tuple.__new__
     for old in order:
         node = graph.nodes[old]
         # GiveUniqueNodeNames numbers nodes per op type in graph order
         index = counters.get(node.op_type, 0)
         counters[node.op_type] = index + 1
-        named.append(node._replace(name=f"{node.op_type}_{index}"))
-    edges = tuple(tuple(position[j] for j in graph.inputs[old] if j >= 0) for old in order)
+        named.append(new(type(node), (f"{node.op_type}_{index}", *node[1:])))  # node._replace(name=...), faster
+    if chain:
+        edges = ((),) + tuple((i,) for i in range(len(order) - 1))
+    else:
+        position = {old: at for at, old in enumerate(order)}
+        edges = tuple(tuple(position[j] for j in graph.inputs[old] if j >= 0) for old in order)
     return tuple(named), edges
 
 

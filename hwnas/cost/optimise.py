@@ -15,8 +15,9 @@ at a smaller PE is raised to it. The totals, and so the fit check, count the FIF
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -25,8 +26,8 @@ from hwnas.board import LIMITED_KINDS, Board
 from hwnas.cost import mixed, swg
 from hwnas.cost.fold import NodeFold
 from hwnas.cost.folding import Folding
-from hwnas.cost.network import NetworkEstimate, estimate_nodes
-from hwnas.cost.node_cost import shape_key, table
+from hwnas.cost.network import NetworkEstimate, _share, estimate_nodes
+from hwnas.cost.node_cost import EVALUATORS, shape_key, table
 from hwnas.cost.nodes import (
     ElementwiseAdd, HwNode, Pool, SlidingWindow, Thresholding, hardware_graph, hardware_nodes,
 )
@@ -49,10 +50,23 @@ class _Unit:
     pair: bool  # a depthwise window unit and its Pool, sharing one value
 
     def folds(self, i: int) -> tuple[NodeFold, ...]:
+        return self.fold_list[i]
+
+    @cached_property
+    def fold_list(self) -> list[tuple[NodeFold, ...]]:
+        """Per candidate, its nodes' folds: built once per unit, the same objects for every network
+        with it (``hwnas.cost.mixed`` keys its memo tables on their ids)."""
         if self.pair:
             # a depthwise window unit streams the Pool's PE channels per cycle
-            return (NodeFold(1, int(self.pe[i])), NodeFold(int(self.pe[i])))
-        return (NodeFold(int(self.pe[i]), int(self.simd[i]), bool(self.parallel_window[i])),)
+            return [(NodeFold(1, pe), NodeFold(pe)) for pe in self.pe.tolist()]
+        return [
+            (NodeFold(pe, simd, parallel),)
+            for pe, simd, parallel in zip(self.pe.tolist(), self.simd.tolist(), self.parallel_window.tolist())
+        ]
+
+    @cached_property
+    def cycle_list(self) -> list[int]:
+        return self.cycles.tolist()
 
 
 @dataclass(frozen=True)
@@ -94,10 +108,13 @@ def plan_folding(arch: Arch, board: Board, *, fps: float) -> FoldingPlan:
     budget = math.floor(board.clock_mhz * 1e6 / fps)
     fastest = _fastest(units)
     if budget >= fastest:
-        plans = _uniform_plans(arch.name, hw_nodes, edges, units, best, budget, board)
-        folding, result = plans[0]
-        if MIXED:
-            folding, result = _mixed(arch.name, hw_nodes, edges, units, plans, budget, board)
+        if MIXED and all(len(reads) < 2 for reads in edges):
+            folding, result = _mixed_chain(arch.name, hw_nodes, edges, units, best, budget, board)
+        else:
+            plans = _uniform_plans(arch.name, hw_nodes, edges, units, best, budget, board)
+            folding, result = plans[0]
+            if MIXED:
+                folding, result = _mixed(arch.name, hw_nodes, edges, units, plans, budget, board)
         if result.fits:
             return FoldingPlan(folding, result, fps)
         over = ", ".join(
@@ -127,7 +144,7 @@ def _fastest(units) -> int:
     return max(int(u.cycles[0]) for _, u in units)
 
 
-def _best_upto(units, board: Board) -> tuple[np.ndarray, ...]:
+def _best_upto(units, board: Board) -> tuple[list[int], ...]:
     lut_weight, bram_weight = 1 / board.budget("lut"), _inverse(board.budget("bram18"))
     result = []
     for _, unit in units:
@@ -141,7 +158,7 @@ def _best_upto(units, board: Board) -> tuple[np.ndarray, ...]:
     return tuple(result)
 
 
-def _running_best(unit: _Unit, lut_weight: float, bram_weight: float) -> np.ndarray:
+def _running_best(unit: _Unit, lut_weight: float, bram_weight: float) -> list[int]:
     """Per candidate i, the index of the cheapest of candidates 0..i.
 
     Cost is board-normalised (LUT / usable LUT + BRAM18 / usable BRAM18; the nodes hwnas emits use no
@@ -152,12 +169,10 @@ def _running_best(unit: _Unit, lut_weight: float, bram_weight: float) -> np.ndar
     order = np.lexsort((np.arange(len(normalised)), unit.lanes, normalised))
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    best = order[np.minimum.accumulate(rank)]
-    best.flags.writeable = False
-    return best
+    return order[np.minimum.accumulate(rank)].tolist()
 
 
-_BEST: dict[tuple, np.ndarray] = {}
+_BEST: dict[tuple, list[int]] = {}
 _UNITS: dict[tuple, _Unit] = {}
 _CACHE_LIMIT = 1 << 16
 
@@ -167,11 +182,11 @@ def _inverse(budget: float) -> float:
     return 1 / budget if budget > 0 else 1.0
 
 
-def _cheapest(units, best: tuple[np.ndarray, ...], budget: int, graph) -> Folding:
+def _cheapest(units, best: tuple[list[int], ...], budget: int, graph) -> Folding:
     nodes = {}
     for (names, unit), best_upto in zip(units, best):
-        upto = int(np.searchsorted(unit.cycles, budget, side="right")) - 1
-        nodes.update(zip(names, unit.folds(int(best_upto[upto]))))
+        upto = bisect_right(unit.cycle_list, budget) - 1
+        nodes.update(zip(names, unit.fold_list[best_upto[upto]]))
     _match_adds(nodes, *graph)
     return Folding(nodes)
 
@@ -235,6 +250,28 @@ def _mixed(name, hw_nodes, edges, units, plans, budget: int, board: Board):
     return chosen
 
 
+def _mixed_chain(name, hw_nodes, edges, units, best, budget: int, board: Board):
+    """``_mixed`` on a chain (one uniform plan), estimating the uniform plan only when it is the
+    answer or the mixed one does not fit: a mixed folding differs from its start only by moves that
+    each lowered the exact total, so when it fits it is the choice."""
+    graph = (hw_nodes, edges)
+    uniform = _cheapest(units, best, budget, graph)
+    index = {node.name: i for i, node in enumerate(hw_nodes)}
+    indexed = [(tuple(index[n] for n in names), unit) for names, unit in units]
+    folds = [uniform.of(node.name) for node in hw_nodes]
+    improved = mixed.improve(mixed.Network(hw_nodes, edges, board), indexed, list(folds), budget, [])
+    candidate = None
+    if improved != folds:
+        folding = Folding({node.name: f for node, f in zip(hw_nodes, improved)})
+        candidate = folding, estimate_nodes(name, hw_nodes, folding, board, edges=edges)
+        if candidate[1].fits:
+            return candidate
+    result = estimate_nodes(name, hw_nodes, uniform, board, edges=edges)
+    if candidate is not None and not result.fits and _normalised(candidate[1], board) < _normalised(result, board):
+        return candidate
+    return uniform, result
+
+
 # how many of the cheapest uniform plans the mixed search starts from (a branching network's;
 # a chain has one)
 MIXED_STARTS = 4
@@ -269,27 +306,53 @@ def _match_adds(nodes: dict, hw_nodes, edges) -> None:
 
 
 def _reachable(name, hw_nodes, edges, units, best, board: Board) -> tuple[float, str]:
-    """Highest fps whose cheapest folding fits, found by bisection over every achievable cycle count."""
+    """Highest fps whose cheapest folding fits, found by bisection over every achievable cycle count:
+    first on the nodes alone (no FIFOs, so no kernel schedules), which no lower budget passes with
+    its FIFOs either, then with the FIFOs from there up, in steps that double until one fits and a
+    bisection back. Where fitting only gets easier as the budget grows (what a bisection assumes),
+    that is the budget a bisection on the whole estimate finds, with a few whole estimates instead
+    of one per step."""
     budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
     budgets = budgets[budgets >= _fastest(units)]
+    graph = (hw_nodes, edges)
+    found: dict[int, NetworkEstimate] = {}
 
-    def cheapest(budget) -> NetworkEstimate:
-        return estimate_nodes(name, hw_nodes, _cheapest(units, best, int(budget), (hw_nodes, edges)), board, edges=edges)
+    def cheapest(at: int) -> NetworkEstimate:
+        if at not in found:
+            found[at] = estimate_nodes(name, hw_nodes, _cheapest(units, best, int(budgets[at]), graph), board, edges=edges)
+        return found[at]
 
-    slowest = cheapest(budgets[-1])
+    def nodes_fit(at: int) -> bool:
+        folding = _cheapest(units, best, int(budgets[at]), graph)
+        totals = dict.fromkeys(LIMITED_KINDS, 0)
+        for node in hw_nodes:
+            cost = EVALUATORS[type(node)](node, folding.of(node.name))
+            for kind in LIMITED_KINDS:
+                totals[kind] += getattr(cost, kind)
+        return all(_share(totals[kind], board.budget(kind)) <= 1.0 for kind in LIMITED_KINDS)
+
+    def first(passes, low: int, high: int) -> int:
+        while low < high:
+            mid = (low + high) // 2
+            if passes(mid):
+                high = mid
+            else:
+                low = mid + 1
+        return low
+
+    last = len(budgets) - 1
+    slowest = cheapest(last)
     if not slowest.fits:
         return slowest.fps, f"{slowest.binding_resource.upper()} (even fully folded)"
-    low, high = 0, len(budgets) - 1
-    while low < high:
-        mid = (low + high) // 2
-        if cheapest(budgets[mid]).fits:
-            high = mid
-        else:
-            low = mid + 1
-    reached = cheapest(budgets[low])
+    low = first(nodes_fit, 0, last)
+    high, step = low, 1
+    while not cheapest(high).fits:
+        low, high, step = high + 1, min(high + step, last), 2 * step
+    low = first(lambda at: cheapest(at).fits, low, high)
+    reached = cheapest(low)
     if low == 0:
         return reached.fps, "parallelism (every node is already at its most parallel legal folding)"
-    return reached.fps, cheapest(budgets[low - 1]).binding_resource.upper()
+    return reached.fps, cheapest(low - 1).binding_resource.upper()
 
 
 @lru_cache(maxsize=1024)

@@ -152,3 +152,91 @@ def test_mixed_search_total_is_the_estimate_and_never_above_the_uniform_optimum(
         ours = plan_folding(arch, board, fps=fps).estimate
         assert ours.cycles_per_frame <= unfolded // rate and ours.fits
         assert optimiser_total(ours, board) <= optimiser_total(uniform, board) + 1e-12
+
+
+def _cnv_like(rng, index: int):
+    """CNV's structure with random widths: a chain long enough for the one-move search."""
+    from hwnas.arch.spec import Arch, Conv, ImageInput, Linear, MaxPool, arch_from_dict
+
+    c1, c2, c3 = (int(rng.choice(w)) for w in ([32, 48, 64, 96], [64, 96, 128, 192], [128, 192, 256, 384]))
+    dense = int(rng.choice([128, 256, 512, 1024]))
+    layers = (Conv(c1, 3), Conv(c1, 3), MaxPool(2), Conv(c2, 3), Conv(c2, 3), MaxPool(2),
+              Conv(c3, 3), Conv(c3, 3), Linear(dense), Linear(dense), Linear(10))
+    arch = Arch(f"cnv-like-{index}", ImageInput(3, 32, 32, 8), 10, layers)
+    return arch_from_dict(arch.to_dict(), source=arch.name)
+
+
+@pytest.mark.parametrize("board_name", ["pynq-z2", "zcu104"])
+def test_the_chain_search_s_fast_paths_choose_what_the_general_search_chooses(board_name):
+    """On long chains plan_folding takes three short cuts: the one-candidate moves from per-width
+    minima (mixed.ONE_MOVE_FAST_PATHS), the uniform plan estimated only when needed
+    (optimise._mixed_chain) and the reachable rate bisected on the nodes first. Each gives what the
+    general path gives, folding for folding and message for message."""
+    from hwnas.cost import mixed, optimise
+    from hwnas.cost.nodes import hardware_graph
+
+    board = load_board(board_name)
+    rng = np.random.default_rng(11)
+    archs = [_cnv_like(rng, i) for i in range(40)]
+    moved = unreachable = 0
+    for arch in archs:
+        for fps in (300, 3000):
+            outcomes = []
+            for fast in (True, False):
+                mixed.ONE_MOVE_FAST_PATHS = fast
+                try:
+                    plan = plan_folding(arch, board, fps=fps)
+                    outcomes.append((plan.folding, plan.estimate.lut, plan.estimate.bram18))
+                except UserError as error:
+                    outcomes.append(str(error))
+                finally:
+                    mixed.ONE_MOVE_FAST_PATHS = True
+            assert outcomes[0] == outcomes[1], arch.name
+            if isinstance(outcomes[0], str):
+                unreachable += 1
+                continue
+            # the general mixed step from the full list of uniform plans
+            hw_nodes, edges = hardware_graph(arch)
+            units = optimise._units(hw_nodes)
+            best = optimise._best_upto(units, board)
+            budget = int(board.clock_mhz * 1e6 // fps)
+            plans = optimise._uniform_plans(arch.name, hw_nodes, edges, units, best, budget, board)
+            folding, _ = optimise._mixed(arch.name, hw_nodes, edges, units, plans, budget, board)
+            assert folding == outcomes[0][0], arch.name
+            moved += folding != plans[0][0]
+    assert moved >= 20  # the search did move on most of them
+    assert unreachable >= 1 if board_name == "pynq-z2" else True
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reachable_rate_is_the_bisection_on_whole_estimates(seed):
+    """optimise._reachable bisects on the nodes alone first; its answer is the plain bisection's
+    over every achievable cycle count with the whole estimate (FIFOs counted) at each step."""
+    from hwnas.arch.sample import random_branching_arch
+    from hwnas.cost import optimise
+    from hwnas.cost.network import estimate_nodes
+    from hwnas.cost.nodes import hardware_graph
+
+    rng = np.random.default_rng(seed)
+    board = load_board("pynq-z2")
+    archs = [_cnv_like(rng, i) for i in range(3)] + [random_branching_arch(rng) for _ in range(3)]
+    for arch in archs:
+        hw_nodes, edges = hardware_graph(arch)
+        units = optimise._units(hw_nodes)
+        best = optimise._best_upto(units, board)
+        budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
+        budgets = budgets[budgets >= optimise._fastest(units)]
+
+        def whole(budget):
+            folding = optimise._cheapest(units, best, int(budget), (hw_nodes, edges))
+            return estimate_nodes(arch.name, hw_nodes, folding, board, edges=edges)
+
+        if not whole(budgets[-1]).fits:
+            expected = whole(budgets[-1]).fps
+        else:
+            low, high = 0, len(budgets) - 1
+            while low < high:
+                mid = (low + high) // 2
+                low, high = (low, mid) if whole(budgets[mid]).fits else (mid + 1, high)
+            expected = whole(budgets[low]).fps
+        assert optimise._reachable(arch.name, hw_nodes, edges, units, best, board)[0] == expected, arch.name
