@@ -38,11 +38,12 @@ from hwnas.arch.spec import arch_from_dict, load_arch
 from hwnas.board import load_board
 from hwnas.cost import Folding, estimate, hardware_nodes, optimise
 from tests.finn_reference import finn_graph, finn_numbers
-from hwnas.cost.fold import NodeFold
+from hwnas.hw.fold import NodeFold
 from hwnas.cost.mixed import Network, add_groups
 from hwnas.cost.network import estimate_nodes
 from hwnas.cost.node_cost import EVALUATORS, candidate_folds
-from hwnas.cost.nodes import Pool, SlidingWindow, hardware_graph
+from hwnas.cost.nodes import hardware_graph
+from hwnas.hw import Pool, SlidingWindow
 from hwnas.cost.optimise import _normalised, plan_folding
 from hwnas.errors import UserError
 

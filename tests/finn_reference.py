@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwnas.cost.nodes import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
+from hwnas.hw import MVAU, HwNode, LabelSelect, Padding, Pool, SlidingWindow
 
 _DOMAIN = "finn.custom_op.fpgadataflow"
 

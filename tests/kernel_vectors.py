@@ -23,7 +23,7 @@ import pytest
 from hwnas.codegen.layers import signed_bits
 from hwnas.codegen.packing import pack_words, unpack_words
 from hwnas.codegen.params import mvau_weight_words, threshold_table
-from hwnas.mvau_types import accumulator_range
+from hwnas.hw.mvau import accumulator_range
 
 FINN_DOMAIN = "finn.custom_op.fpgadataflow"
 HLS, RTL = "hls", "rtl"

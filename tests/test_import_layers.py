@@ -37,13 +37,13 @@ def test_the_package_imports_only_downward():
 def test_an_upward_import_breaks_the_contract(tmp_path):
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
     shutil.copytree(REPO / "hwnas", tmp_path / "hwnas", ignore=shutil.ignore_patterns("_data", "__pycache__"))
-    fold = tmp_path / "hwnas" / "cost" / "fold.py"
+    folding = tmp_path / "hwnas" / "cost" / "folding.py"
     # the cost model reaching up into the code generator, as cost once reached into lower and sim
-    fold.write_text(fold.read_text() + "\n\ndef _upward():\n    from hwnas.codegen import plan\n    return plan\n")
+    folding.write_text(folding.read_text() + "\n\ndef _upward():\n    from hwnas.codegen import plan\n    return plan\n")
     done = lint_imports(tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "hwnas.cost is not allowed to import hwnas.codegen" in done.stdout
-    assert "hwnas.cost.fold -> hwnas.codegen.plan" in done.stdout
+    assert "hwnas.cost.folding -> hwnas.codegen.plan" in done.stdout
 
 
 def test_a_step_importing_the_search_run_breaks_the_contract(tmp_path):

@@ -51,7 +51,7 @@ def _vectors(inst) -> int:
 def _mvau(model, node, inst) -> dict:
     from qonnx.core.datatype import DataType
 
-    from hwnas.mvau_types import accumulator_range
+    from hwnas.hw.mvau import accumulator_range
 
     mw, mh = inst.get_nodeattr("MW"), inst.get_nodeattr("MH")
     pe, simd = inst.get_nodeattr("PE"), inst.get_nodeattr("SIMD")

@@ -4,7 +4,6 @@ Pure Python on this path: no torch, ONNX or FINN import (FINN's fitted Streaming
 written out in ``hwnas.cost.fifos``), so the search can judge thousands of architectures per second.
 """
 
-from hwnas.cost.fold import NodeFold
 from hwnas.cost.folding import Folding, read_finn_config, write_finn_config
 from hwnas.cost.network import NetworkEstimate, NodeEstimate, estimate
 from hwnas.cost.nodes import hardware_nodes
@@ -16,6 +15,7 @@ from hwnas.cost.optimise import (
     plan_folding,
     reachable_fps,
 )
+from hwnas.hw import NodeFold
 
 __all__ = [
     "Folding",

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from hwnas.cost.bursts import MIN_DEPTH, ON_FORGET, _stages, burst_depth, kernel_id, kernel_key, lag, pair_stages
-from hwnas.cost.nodes import MVAU, ElementwiseAdd
+from hwnas.hw import MVAU, ElementwiseAdd
 
 OP_TYPE = "StreamingFIFO_rtl"
 # nodes whose element width depends on the port (``_element_bits``): always the general step

@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hwnas.cost.fold import UNFOLDED, NodeFold
 from hwnas.cost.node_cost import legal
-from hwnas.cost.nodes import HwNode
 from hwnas.errors import UserError
+from hwnas.hw import UNFOLDED, HwNode, NodeFold
 from hwnas.userfiles import read_json
 
 

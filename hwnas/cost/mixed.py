@@ -24,9 +24,9 @@ import numpy as np
 
 from hwnas.cost.bursts import MIN_DEPTH, burst_depth, kernel, lag, pair_stages
 from hwnas.cost.fifos import _element_bits, _padded, fifo_cost
-from hwnas.cost.fold import NodeFold
 from hwnas.cost.node_cost import EVALUATORS, shape_key
-from hwnas.cost.nodes import ElementwiseAdd, Thresholding
+from hwnas.hw import ElementwiseAdd, Thresholding
+from hwnas.hw.fold import NodeFold
 
 
 

@@ -8,13 +8,13 @@ from typing import NamedTuple
 
 from hwnas.arch.spec import Arch
 from hwnas.board import LIMITED_KINDS, Board
-from hwnas.cost import mvau
 from hwnas.cost.bursts import ON_FORGET, kernel_id
 from hwnas.cost.fifos import Fifo, stream_fifos
-from hwnas.cost.fold import UNFOLDED as _UNFOLDED, NodeFold
 from hwnas.cost.folding import Folding
 from hwnas.cost.node_cost import EVALUATORS, NodeCost
-from hwnas.cost.nodes import MVAU, HwNode, hardware_graph
+from hwnas.cost.nodes import hardware_graph
+from hwnas.hw import MVAU, HwNode, mvau
+from hwnas.hw.fold import UNFOLDED as _UNFOLDED, NodeFold
 
 
 class NodeEstimate(NamedTuple):

@@ -1,15 +1,13 @@
 """One entry point per node: legality and cost of a folding, looked up on the node's own type.
 
-Every node type (those in ``hwnas.cost.nodes`` and those a layer kind defines in its own module,
-``hwnas.kinds``) carries its rules as methods: ``legal(fold)``, ``cost(fold)``, ``table()``,
-``candidate_folds()``, ``finn_config(fold)``, ``divided_dimensions()`` and ``describe()``.
+Every node type (``hwnas.hw``, one module per type) carries its rules as methods: ``legal(fold)``,
+``cost(fold)``, ``table()``, ``candidate_folds()``, ``finn_config(fold)``, ``divided_dimensions()``
+and ``describe()``.
 """
 
 from __future__ import annotations
 
-from hwnas.cost.fold import NodeFold
-from hwnas.cost.nodes import HwNode
-from hwnas.cost.table import NodeCost, Table
+from hwnas.hw import HwNode, NodeCost, NodeFold, Table
 
 
 def legal(node: HwNode, fold: NodeFold) -> bool:

@@ -1,12 +1,12 @@
 """The hardware nodes FINN's lowering produces for a spec, in graph order, with FINN's node names.
 
-Every hidden conv/linear becomes an MVAU with embedded thresholds (XNOR-popcount mode when its input
-is binary, quantised mode for an 8-bit input); a conv needs a sliding-window unit in front unless it is
-a 1x1 stride-1 unpadded conv (lowered straight to a MatMul); a max-pool becomes a depthwise
-sliding-window unit plus a Pool node; the last linear is an MVAU without activation followed by
-LabelSelect. Specialisation for our binary nets always picks ``MVAU_hls`` (the RTL MVAU needs >= 4-bit
-weights and no thresholds), ``ConvolutionInputGenerator_rtl``, ``FMPadding_rtl``, ``Pool_hls`` and
-``LabelSelect_hls``, on every part hwnas knows.
+Each layer kind adds its own nodes (``hardware`` in ``hwnas.kinds``; the node types are in
+``hwnas.hw``): every hidden conv/linear becomes an MVAU with embedded thresholds, a conv needs a
+sliding-window unit in front unless it is a 1x1 stride-1 unpadded conv, a max-pool becomes a
+depthwise sliding-window unit plus a Pool node, and the last linear is an MVAU without activation
+followed by LabelSelect. Specialisation for our binary nets always picks ``MVAU_hls``,
+``ConvolutionInputGenerator_rtl``, ``FMPadding_rtl``, ``Pool_hls`` and ``LabelSelect_hls``, on every
+part hwnas knows.
 """
 
 from __future__ import annotations
@@ -14,236 +14,9 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from collections.abc import Callable
-from typing import NamedTuple
 
 from hwnas.arch.spec import Arch
-from hwnas.cost import branch_nodes, mvau as mvau_cost, simple_nodes, swg
-from hwnas.cost.fold import NodeFold, divisors
-from hwnas.cost.mvau import accumulator_bits
-from hwnas.mvau_types import QUANT_WEIGHT_BITS, XNOR_WEIGHT_BITS
-
-# the thresholds of a requantiser reading bits 0/1: clipped to 0..2 (hwnas.lower.spec_types)
-BINARY_THRESHOLD_BITS = 2
-
-
-class MVAU(NamedTuple):
-    name: str
-    layer: int
-    mw: int  # input width (SIMD folds it)
-    mh: int  # output channels (PE folds it)
-    vectors: int  # input vectors per frame (output pixels for a conv)
-    in_bits: int  # 1: binary input (XNOR mode), 8: quantised input
-    weight_bits: int
-    activation: bool  # embedded thresholds (False only for the last layer)
-    acc_bits: int  # accumulator width FINN's LUT model charges (see mvau.accumulator_bits)
-    op_type: str = "MVAU_hls"
-
-    @property
-    def xnor(self) -> bool:
-        return self.in_bits == 1
-
-    # each node type carries its own rules: legal, cost, table, candidate_folds, finn_config,
-    # divided_dimensions and describe (hwnas.cost.node_cost, folding and the report call them)
-    cost = mvau_cost.evaluate
-    table = mvau_cost.table
-
-    def legal(self, fold: NodeFold) -> bool:
-        return not fold.parallel_window and mvau_cost.legal(self, fold)
-
-    def candidate_folds(self) -> list[NodeFold]:
-        # the optimiser's candidates keep to SetFolding's weight-width cap and FINN's widest HLS
-        # ap_int, as table() does
-        return [NodeFold(pe, simd) for pe in divisors(self.mh) for simd in divisors(self.mw)
-                if simd * self.weight_bits <= mvau_cost.WEIGHT_WIDTH_MAX
-                and pe * simd * self.weight_bits <= mvau_cost.MAX_AP_INT_WIDTH]
-
-    def finn_config(self, fold: NodeFold) -> dict:
-        return {"PE": fold.pe, "SIMD": fold.simd}
-
-    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
-        return {"PE": ("MH", self.mh), "SIMD": ("MW", self.mw)}
-
-    def describe(self) -> str:
-        mode = "xnor" if self.xnor else f"{self.in_bits}-bit in"
-        return f"{self.mw}->{self.mh} x{self.vectors} ({mode})"
-
-
-class SlidingWindow(NamedTuple):
-    name: str
-    layer: int
-    channels: int
-    ifm: tuple[int, int]
-    ofm: tuple[int, int]
-    kernel: int
-    stride: int
-    in_bits: int
-    depthwise: bool  # True in front of a Pool: its SIMD is the Pool's PE
-    dilation: int = 1
-    op_type: str = "ConvolutionInputGenerator_rtl"
-
-    cost = swg.evaluate
-    table = swg.table
-
-    def legal(self, fold: NodeFold) -> bool:
-        return fold.pe == 1 and swg.legal(self, fold)
-
-    def candidate_folds(self) -> list[NodeFold]:
-        return [NodeFold(1, simd, parallel) for parallel in (False, True) for simd in divisors(self.channels)]
-
-    def finn_config(self, fold: NodeFold) -> dict:
-        return {"SIMD": fold.simd, "parallel_window": int(fold.parallel_window)}
-
-    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
-        return {"SIMD": ("IFMChannels", self.channels)}
-
-    def describe(self) -> str:
-        kind = "pool window" if self.depthwise else "window"
-        return f"{self.channels}x{self.ifm[0]}x{self.ifm[1]} {kind} k{self.kernel} s{self.stride}"
-
-
-class Padding(NamedTuple):
-    name: str
-    layer: int
-    channels: int
-    ifm: tuple[int, int]
-    padding: int
-    in_bits: int
-    op_type: str = "FMPadding_rtl"
-
-    cost = simple_nodes.padding_cost
-    table = simple_nodes.padding_table
-
-    def legal(self, fold: NodeFold) -> bool:
-        return fold.pe == 1 and not fold.parallel_window and simple_nodes.padding_legal(self, fold)
-
-    def candidate_folds(self) -> list[NodeFold]:
-        return [NodeFold(1, simd) for simd in divisors(self.channels)]
-
-    def finn_config(self, fold: NodeFold) -> dict:
-        return {"SIMD": fold.simd}
-
-    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
-        return {"SIMD": ("NumChannels", self.channels)}
-
-    def describe(self) -> str:
-        return f"{self.channels}x{self.ifm[0]}x{self.ifm[1]} pad {self.padding}"
-
-
-class Pool(NamedTuple):
-    name: str
-    layer: int
-    channels: int
-    kernel: int
-    ofm: tuple[int, int]
-    in_bits: int
-    op_type: str = "Pool_hls"
-
-    cost = simple_nodes.pool_cost
-    table = simple_nodes.pool_table
-
-    def legal(self, fold: NodeFold) -> bool:
-        return fold.simd == 1 and not fold.parallel_window and simple_nodes.pool_legal(self, fold)
-
-    def candidate_folds(self) -> list[NodeFold]:
-        return [NodeFold(pe) for pe in divisors(self.channels)]
-
-    finn_config = branch_nodes.pe_config
-
-    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
-        return {"PE": ("Channels", self.channels)}
-
-    def describe(self) -> str:
-        return f"{self.channels}x{self.ofm[0]}x{self.ofm[1]} max k{self.kernel}"
-
-
-class LabelSelect(NamedTuple):
-    name: str
-    layer: int
-    labels: int
-    op_type: str = "LabelSelect_hls"
-
-    cost = simple_nodes.labelselect_cost
-    table = simple_nodes.labelselect_table
-
-    def legal(self, fold: NodeFold) -> bool:
-        return fold.simd == 1 and not fold.parallel_window and simple_nodes.labelselect_legal(self, fold)
-
-    def candidate_folds(self) -> list[NodeFold]:
-        return [NodeFold(pe) for pe in divisors(self.labels)]
-
-    finn_config = branch_nodes.pe_config
-
-    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
-        return {"PE": ("Labels", self.labels)}
-
-    def describe(self) -> str:
-        return f"top-1 of {self.labels}"
-
-
-class DuplicateStreams(NamedTuple):
-    name: str
-    layer: int  # the layer whose output fans out
-    channels: int
-    pixels: int  # words per channel per frame (1 for a flat vector)
-    outputs: int
-    op_type: str = "DuplicateStreams_hls"
-
-    legal = branch_nodes.stream_legal
-    candidate_folds = branch_nodes.stream_folds
-    finn_config = branch_nodes.pe_config
-    divided_dimensions = branch_nodes.channel_dimensions
-    cost = branch_nodes.stream_cost
-    table = branch_nodes.stream_table
-
-    def describe(self) -> str:
-        return f"{self.channels}x{self.pixels} to {self.outputs} streams"
-
-
-class ElementwiseAdd(NamedTuple):
-    name: str
-    layer: int
-    channels: int
-    pixels: int
-    in_bits: tuple[int, int] = (0, 0)  # the signed integer width of each input (its FIFO's word)
-    op_type: str = "ElementwiseAdd_hls"
-
-    legal = branch_nodes.stream_legal
-    candidate_folds = branch_nodes.stream_folds
-    finn_config = branch_nodes.pe_config
-    divided_dimensions = branch_nodes.channel_dimensions
-    cost = branch_nodes.stream_cost
-    table = branch_nodes.stream_table
-
-    def describe(self) -> str:
-        return f"{self.channels}x{self.pixels} add"
-
-
-class Thresholding(NamedTuple):
-    """A standalone threshold unit: a -1/+1 input requantised onto an add's grid, or the sign after an add."""
-
-    name: str
-    layer: int
-    channels: int
-    pixels: int
-    weight_bits: int  # the thresholds' type, from the spec (hwnas.lower.spec_types)
-    out_bits: int
-    op_type: str = "Thresholding_rtl"
-
-    legal = branch_nodes.stream_legal
-    candidate_folds = branch_nodes.stream_folds
-    finn_config = branch_nodes.pe_config
-    divided_dimensions = branch_nodes.channel_dimensions
-    cost = branch_nodes.threshold_cost
-    table = branch_nodes.threshold_table
-
-    def describe(self) -> str:
-        return f"{self.channels}x{self.pixels} to {self.out_bits}-bit"
-
-
-# Nodes are typed NamedTuples rather than frozen dataclasses: as immutable, but built three times
-# faster, and the search builds twenty of them per architecture it judges.
-
-HwNode = MVAU | SlidingWindow | Padding | Pool | LabelSelect | DuplicateStreams | ElementwiseAdd | Thresholding
+from hwnas.hw import DuplicateStreams, HwNode, LabelSelect
 
 
 def hardware_nodes(arch: Arch) -> tuple[HwNode, ...]:
@@ -364,8 +137,3 @@ def canonical_order(inputs: list[tuple[int, ...]] | tuple[tuple[int, ...], ...],
             order.append(node)
     return order
 
-
-def mvau(layer: int, mw: int, mh: int, vectors: int, in_bits: int, *, activation: bool) -> MVAU:
-    weight_bits = XNOR_WEIGHT_BITS if in_bits == 1 else QUANT_WEIGHT_BITS
-    acc_bits = accumulator_bits(mw, in_bits, weight_bits)
-    return MVAU("", layer, mw, mh, vectors, in_bits, weight_bits, activation, acc_bits)

@@ -23,15 +23,14 @@ import numpy as np
 
 from hwnas.arch.spec import Arch
 from hwnas.board import LIMITED_KINDS, Board
-from hwnas.cost import mixed, swg
-from hwnas.cost.fold import NodeFold
+from hwnas.cost import mixed
 from hwnas.cost.folding import Folding
 from hwnas.cost.network import NetworkEstimate, _share, estimate_nodes
 from hwnas.cost.node_cost import EVALUATORS, shape_key, table
-from hwnas.cost.nodes import (
-    ElementwiseAdd, HwNode, Pool, SlidingWindow, Thresholding, hardware_graph, hardware_nodes,
-)
+from hwnas.cost.nodes import hardware_graph, hardware_nodes
 from hwnas.errors import UserError
+from hwnas.hw import ElementwiseAdd, HwNode, Pool, SlidingWindow, Thresholding, swg
+from hwnas.hw.fold import NodeFold
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Layer kinds: one module per kind of layer, looked up by its spec name.
 
 A kind module holds everything about its layers: the spec dataclass with its parameters and shape
-inference, the Brevitas module, and (as the stages learn the kind) its hardware nodes. The stages
-look a kind up in :data:`KINDS` by the layer's class instead of chaining ``isinstance`` tests.
-See ``docs/layer-kinds.md`` for how to add one.
+inference, the Brevitas module, and the hardware nodes it lowers to (their types, one module each,
+in ``hwnas.hw``). The stages look a kind up in :data:`KINDS` by the layer's class instead of
+chaining ``isinstance`` tests. See ``docs/layer-kinds.md`` for how to add one.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ import math
 from dataclasses import dataclass
 
 from hwnas.errors import UserError
+from hwnas.hw.duplicate import DuplicateStreams
+from hwnas.hw.elementwise_add import ElementwiseAdd
+from hwnas.hw.thresholding import BINARY_THRESHOLD_BITS, Thresholding
 from hwnas.kinds.base import LayerBase, Port
 
 MIN_BITS, MAX_BITS = 2, 8
@@ -47,8 +50,6 @@ class Add(LayerBase):
         # FINN's ElementwiseAdd takes integers: a -1/+1 input is requantised onto the grid first
         # (Thresholding); inputs are summed two at a time; a Thresholding takes the sign
         # (one Thresholding per binary value and grid, shared by the adds reading it)
-        from hwnas.cost.nodes import BINARY_THRESHOLD_BITS, DuplicateStreams, ElementwiseAdd, Thresholding
-
         channels, pixels = shape.out_shape[0], math.prod(shape.out_shape[1:])
         requantise = lambda: Thresholding("", shape.index, channels, pixels, BINARY_THRESHOLD_BITS, self.bits)
         grid = [

@@ -39,7 +39,7 @@ class LayerBase:
         raise NotImplementedError
 
     def hardware(self, shape, reads: list[int], graph) -> int:
-        """Add the hardware nodes FINN lowers this layer to (``hwnas.cost.nodes``) to ``graph``, the
+        """Add the hardware nodes FINN lowers this layer to (types in ``hwnas.hw``) to ``graph``, the
         first reading the nodes ``reads``; return the index of the node that outputs its value."""
         raise NotImplementedError
 

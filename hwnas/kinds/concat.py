@@ -1,63 +1,16 @@
 """``concat``: the channels of two or more -1/+1 maps of one height and width, side by side.
 
-Lowered to FINN's StreamingConcat (``InferConcatLayer``), which streams each input's channels of a
-pixel in turn: ``pixels * total channels / SIMD`` cycles per frame and no resource estimate in
-finn-plus 1.6.1. SIMD must divide every input's channels.
+Lowered to FINN's StreamingConcat (``InferConcatLayer``; the node type is ``hwnas.hw.concat``).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
 
 from hwnas.errors import UserError
+from hwnas.hw.concat import StreamingConcat
 from hwnas.kinds.base import LayerBase, Port
-
-if TYPE_CHECKING:
-    from hwnas.cost.fold import NodeFold
-    from hwnas.cost.table import NodeCost, Table
-
-
-class StreamingConcat(NamedTuple):
-    name: str
-    layer: int
-    channels: tuple[int, ...]  # per input
-    pixels: int
-    op_type: str = "StreamingConcat_hls"
-
-    def legal(self, fold: NodeFold) -> bool:
-        return fold.pe == 1 and not fold.parallel_window and all(c % fold.simd == 0 for c in self.channels)
-
-    def cost(self, fold: NodeFold) -> NodeCost:
-        from hwnas.cost.table import NodeCost
-
-        return NodeCost(self.pixels * (sum(self.channels) // fold.simd), 0, 0)
-
-    def candidate_folds(self) -> tuple[NodeFold, ...]:
-        from hwnas.cost.fold import NodeFold, divisors
-
-        return tuple(NodeFold(1, simd) for simd in divisors(math.gcd(*self.channels)))
-
-    def table(self) -> Table:
-        import numpy as np
-
-        from hwnas.cost.fold import divisors
-        from hwnas.cost.table import Table
-
-        simd = np.array(divisors(math.gcd(*self.channels)), dtype=np.int64)
-        zeros = np.zeros(len(simd), dtype=np.int64)
-        return Table(pe=np.ones_like(simd), simd=simd, parallel_window=zeros.astype(bool),
-                     cycles=self.pixels * (sum(self.channels) // simd), lut=zeros, bram18=zeros)
-
-    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
-        return {"SIMD": ("every input's channels, gcd", math.gcd(*self.channels))}
-
-    def finn_config(self, fold: NodeFold) -> dict:
-        return {"SIMD": fold.simd}
-
-    def describe(self) -> str:
-        return f"{'+'.join(map(str, self.channels))}x{self.pixels} concat"
 
 
 def _reencode_inputs_as_bits(model):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hwnas.errors import UserError
+from hwnas.hw.mvau import mvau
+from hwnas.hw.padding import Padding
+from hwnas.hw.swg import SlidingWindow
 from hwnas.kinds.base import LayerBase, Port, single_input, window_output
 
 
@@ -37,8 +40,6 @@ class Conv(LayerBase):
     def hardware(self, shape, reads: list[int], graph) -> int:
         # an optional padding unit, a sliding window (unless a 1x1 stride-1 unpadded conv, which FINN
         # lowers straight to a MatMul), an MVAU with thresholds
-        from hwnas.cost.nodes import Padding, SlidingWindow, mvau
-
         channels, height, width = shape.in_shape
         _, out_h, out_w = shape.out_shape
         (node,) = reads

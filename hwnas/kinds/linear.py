@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from hwnas.hw.mvau import mvau
 from hwnas.kinds.base import LayerBase, Port, single_input
 
 
@@ -22,8 +23,6 @@ class Linear(LayerBase):
 
     def hardware(self, shape, reads: list[int], graph) -> int:
         # an MVAU; the last one has no thresholds (its sums go to LabelSelect)
-        from hwnas.cost.nodes import mvau
-
         last = shape.index == graph.last_layer
         node = mvau(shape.index, math.prod(shape.in_shape), self.out, 1, shape.in_bits, activation=not last)
         return graph.add(node, *reads)

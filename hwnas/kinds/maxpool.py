@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hwnas.errors import UserError
+from hwnas.hw.pool import Pool
+from hwnas.hw.swg import SlidingWindow
 from hwnas.kinds.base import LayerBase, Port, single_input, window_output
 
 
@@ -27,8 +29,6 @@ class MaxPool(LayerBase):
 
     def hardware(self, shape, reads: list[int], graph) -> int:
         # a depthwise sliding window whose SIMD is the Pool's PE, then the Pool
-        from hwnas.cost.nodes import Pool, SlidingWindow
-
         channels, height, width = shape.in_shape
         _, out_h, out_w = shape.out_shape
         if self.kernel < self.effective_stride:

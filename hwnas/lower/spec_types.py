@@ -19,7 +19,7 @@ values. That has consequences hwnas cannot accept:
 
 So hwnas runs FINN's passes (for any node type they know) and then gives every MVAU the types its
 spec allows: weights BINARY (XNOR) or INT2 (-1/+1 on quantised inputs, what FINN picks for mixed
-signs), and the accumulator type of the range ``hwnas.mvau_types.spec_accumulator`` gives (the one
+signs), and the accumulator type of the range ``hwnas.hw.mvau.spec_accumulator`` gives (the one
 formula the cost model uses too): 0..MW for XNOR layers, -MW*X..MW*X for -1/+1 weights on unsigned
 inputs up to X. The generated C++ sizes its accumulators from the same ranges
 (``hwnas.codegen.layers``). The canaries in ``tests/lower/test_lower_xnor_accumulator.py``,
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hwnas.mvau_types import QUANT_WEIGHT_BITS, spec_accumulator
+from hwnas.hw.mvau import QUANT_WEIGHT_BITS, spec_accumulator
 
 
 def _spec_types(model, node, inst):

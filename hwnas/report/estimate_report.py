@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hwnas.board import LIMITED_KINDS, Board
 from hwnas.cost.network import NetworkEstimate
-from hwnas.cost.nodes import HwNode
+from hwnas.hw import HwNode
 from hwnas.report.render import render_template
 from hwnas.report.table import format_table
 

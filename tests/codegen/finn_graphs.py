@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwnas.cost.mvau import spec_accumulator
+from hwnas.hw.mvau import spec_accumulator
 
 DOMAIN = "finn.custom_op.fpgadataflow"
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from hwnas.cost import Folding, NodeFold, hardware_nodes
-from hwnas.cost.fold import divisors
-from hwnas.cost.nodes import MVAU, LabelSelect, Padding, Pool, SlidingWindow
+from hwnas.hw import MVAU, LabelSelect, Padding, Pool, SlidingWindow, divisors
 
 BOARD = "pynq-z2"
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from hwnas.arch.sample import random_arch, random_branching_arch
 from hwnas.cost import Folding, bursts
-from hwnas.cost.fold import UNFOLDED
+from hwnas.hw.fold import UNFOLDED
 from hwnas.cost.node_cost import candidate_folds
 from hwnas.cost.nodes import hardware_graph
 from hwnas.arch.spec import Arch, Conv, ImageInput, Linear, MaxPool, arch_from_dict

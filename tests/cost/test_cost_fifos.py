@@ -99,7 +99,8 @@ def test_deep_fifos_use_block_ram_on_a_part_without_uram():
 @pytest.mark.parametrize("name", ["res-fmnist", "res-cnv", "cell-bnas"])
 @pytest.mark.parametrize("fps", [500, 5000, 12_000])  # res-cnv reaches 13,889 fps on zcu104
 def test_an_add_streams_its_inputs_at_one_pe(name, fps):
-    from hwnas.cost.nodes import ElementwiseAdd, hardware_graph
+    from hwnas.cost.nodes import hardware_graph
+    from hwnas.hw import ElementwiseAdd
 
     arch, board = load_arch(REPO / "examples" / "archs" / f"{name}.yaml"), load_board("zcu104")
     plan = plan_folding(arch, board, fps=fps)

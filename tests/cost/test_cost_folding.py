@@ -49,7 +49,7 @@ def test_memory_attributes_pass_through_to_the_lowering(repo):
 
 
 def test_weight_width_cap_binds_the_optimiser_not_a_folding_file(repo):
-    from hwnas.cost.mvau import WEIGHT_WIDTH_MAX
+    from hwnas.hw.mvau import WEIGHT_WIDTH_MAX
     from hwnas.cost.node_cost import candidate_folds
 
     nodes = hardware_nodes(load_arch(repo / "examples/archs/tfc-w1a1.yaml"))

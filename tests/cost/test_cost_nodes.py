@@ -1,6 +1,6 @@
 from hwnas.arch.spec import arch_from_dict, load_arch
 from hwnas.cost import hardware_nodes
-from hwnas.cost.nodes import MVAU, LabelSelect, Pool, SlidingWindow
+from hwnas.hw import MVAU, LabelSelect, Pool, SlidingWindow
 from hwnas.errors import UserError
 
 import pytest

@@ -98,7 +98,7 @@ def test_mixed_folding_of_t23_costs_less_than_the_hand_folding(repo):
 
     from hwnas.arch.spec import arch_from_dict
     from hwnas.cost import optimise
-    from hwnas.cost.fold import NodeFold
+    from hwnas.hw.fold import NodeFold
 
     board = load_board("pynq-z2")
     arch = arch_from_dict(json.loads((repo / "benchmarks/specs/cell-t23.json").read_text()), source="t23")

@@ -134,7 +134,7 @@ def test_a_folding_object_is_applied_as_it_is(tfc):
     from qonnx.custom_op.registry import getCustomOp
 
     from hwnas.cost import Folding
-    from hwnas.cost.fold import NodeFold
+    from hwnas.hw.fold import NodeFold
 
     model = ModelWrapper(str({r.name: r.model_path for r in tfc.steps}["specialize_layers"]))
     folded = choose_folding(model, load_board("pynq-z2"), arch=TFC, folding=Folding({"MVAU_hls_1": NodeFold(4, 2)}))

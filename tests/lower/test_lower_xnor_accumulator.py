@@ -15,7 +15,7 @@ import torch
 from hwnas.arch import arch_from_dict, save_arch
 from hwnas.board import load_board
 from hwnas.lower import lower
-from hwnas.mvau_types import spec_accumulator
+from hwnas.hw.mvau import spec_accumulator
 from hwnas.lower.spec_types import set_spec_types
 from hwnas.model import build_model, calibrate_batchnorm, prepare_input, random_raw_inputs, save_checkpoint
 

@@ -1,25 +1,25 @@
-"""Cost of the nodes branches add: DuplicateStreams_hls (fan-out), ElementwiseAdd_hls (two streams
-summed), Thresholding_rtl (a requantiser onto an add's grid, or the sign after an add).
+"""The standalone threshold unit (``Thresholding_rtl``): a -1/+1 input requantised onto an add's
+grid, or the sign after an add.
 
-Each streams ``pixels * channels / PE`` words per frame (FINN's ``get_exp_cycles``: the folded
-output shape). DuplicateStreams and a stream+stream ElementwiseAdd have no resource estimate in
-finn-plus (no parameter memory); Thresholding_rtl charges its threshold memories, one per output
-bit, placed on the memory primitive that wastes the fewest bits (``finn.util.memutil``'s table,
-which finn-plus uses on every part), counted per PE.
+It streams ``pixels * channels / PE`` words per frame, as the other stream nodes do
+(``hwnas.hw.streams``), and charges its threshold memories, one per output bit, placed on the memory
+primitive that wastes the fewest bits (``finn.util.memutil``'s table, which finn-plus uses on every
+part), counted per PE.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
-from hwnas.cost.fold import NodeFold, divisors
-from hwnas.cost.table import NodeCost, Table
+from hwnas.hw import streams
+from hwnas.hw.fold import NodeFold, divisors
+from hwnas.hw.table import NodeCost, Table
 
-if TYPE_CHECKING:
-    from hwnas.cost.nodes import DuplicateStreams, ElementwiseAdd, Thresholding
+# the thresholds of a requantiser reading bits 0/1: clipped to 0..2 (hwnas.lower.spec_types)
+BINARY_THRESHOLD_BITS = 2
 
 # finn.util.memutil.mem_primitives_versal: (width, depth) per primitive, in FINN's order (ties in
 # waste go to the first)
@@ -27,33 +27,6 @@ MEMORY_PRIMITIVES = (
     ("URAM", 72, 4096), ("URAM", 36, 8192), ("URAM", 18, 16384), ("URAM", 9, 32768),
     ("BRAM", 36, 512), ("BRAM", 18, 1024), ("BRAM", 9, 2048), ("LUTRAM", 1, 64),
 )
-
-
-def stream_legal(node, fold: NodeFold) -> bool:
-    return fold.simd == 1 and not fold.parallel_window and node.channels % fold.pe == 0
-
-
-def stream_folds(node) -> list[NodeFold]:
-    return [NodeFold(pe) for pe in divisors(node.channels)]
-
-
-def pe_config(node, fold: NodeFold) -> dict:
-    return {"PE": fold.pe}
-
-
-def channel_dimensions(node) -> dict[str, tuple[str, int]]:
-    return {"PE": ("NumChannels", node.channels)}
-
-
-def stream_cost(node: DuplicateStreams | ElementwiseAdd, fold: NodeFold) -> NodeCost:
-    return NodeCost(node.pixels * (node.channels // fold.pe), 0, 0)
-
-
-def stream_table(node: DuplicateStreams | ElementwiseAdd) -> Table:
-    pe = np.array(divisors(node.channels), dtype=np.int64)
-    zeros = np.zeros(len(pe), dtype=np.int64)
-    return Table(pe=pe, simd=np.ones_like(pe), parallel_window=zeros.astype(bool),
-                 cycles=node.pixels * (node.channels // pe), lut=zeros, bram18=zeros)
 
 
 def threshold_memory(node: Thresholding, pe: int) -> dict[str, int]:
@@ -86,3 +59,25 @@ def threshold_table(node: Thresholding) -> Table:
         lut=np.array([m["LUTRAM"] for m in memories], dtype=np.int64),
         bram18=np.array([m["BRAM"] for m in memories], dtype=np.int64),
     )
+
+
+class Thresholding(NamedTuple):
+    """A standalone threshold unit: a -1/+1 input requantised onto an add's grid, or the sign after an add."""
+
+    name: str
+    layer: int
+    channels: int
+    pixels: int
+    weight_bits: int  # the thresholds' type, from the spec (hwnas.lower.spec_types)
+    out_bits: int
+    op_type: str = "Thresholding_rtl"
+
+    legal = streams.stream_legal
+    candidate_folds = streams.stream_folds
+    finn_config = streams.pe_config
+    divided_dimensions = streams.channel_dimensions
+    cost = threshold_cost
+    table = threshold_table
+
+    def describe(self) -> str:
+        return f"{self.channels}x{self.pixels} to {self.out_bits}-bit"

@@ -28,3 +28,9 @@ class Table:
     cycles: np.ndarray
     lut: np.ndarray
     bram18: np.ndarray
+
+
+def zero_cost_table(pe: np.ndarray, simd: np.ndarray, cycles: np.ndarray) -> Table:
+    """The table of a node FINN charges cycles only (no LUT or BRAM estimate), never parallel-window."""
+    zeros = np.zeros(len(cycles), dtype=np.int64)
+    return Table(pe=pe, simd=simd, parallel_window=zeros.astype(bool), cycles=cycles, lut=zeros, bram18=zeros)

@@ -1,4 +1,6 @@
-"""ConvolutionInputGenerator_rtl cost, after finn-plus's RTL sliding-window unit.
+"""The sliding-window unit (``ConvolutionInputGenerator_rtl``) and its cost, after finn-plus's RTL
+sliding-window unit. A conv needs one in front unless it is a 1x1 stride-1 unpadded conv (lowered
+straight to a MatMul); a max-pool reads a depthwise one.
 
 FINN's default ram_style for this node is "distributed": the line buffer costs LUTs, no BRAM. The
 formulas take the channel fold (channels / SIMD) as a number or a numpy array, so the estimate and
@@ -7,15 +9,13 @@ the optimiser's table share them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 
-from hwnas.cost.fold import NodeFold, divisors
-from hwnas.cost.table import NodeCost, Table
+from hwnas.hw.fold import NodeFold, divisors
+from hwnas.hw.table import NodeCost, Table
 
-if TYPE_CHECKING:
-    from hwnas.cost.nodes import SlidingWindow
 
 class _Ops:
     """maximum/where for plain numbers (the estimate: no numpy overhead) or numpy arrays (the table)."""
@@ -28,15 +28,6 @@ _SCALAR = _Ops(max, lambda condition, a, b: a if condition else b)
 _VECTOR = _Ops(np.maximum, np.where)
 _LUT_BASE = 300
 _LUTRAM_DEPTH = 38  # FINN's LUTRAM depth per bit of buffer width
-
-
-def legal(node: SlidingWindow, fold: NodeFold) -> bool:
-    if node.channels % fold.simd:
-        return False
-    if fold.parallel_window:
-        # the parallel implementation needs the full channel width per input word (non-depthwise)
-        return node.depthwise or fold.simd == node.channels
-    return True
 
 
 def _buffer_depth(node: SlidingWindow, channel_fold, parallel, ops: _Ops):
@@ -94,7 +85,7 @@ def table(node: SlidingWindow, *, allow_parallel: bool = True) -> Table:
     simds = divisors(node.channels)
     pairs = [(s, False) for s in simds]
     if allow_parallel:
-        pairs += [(s, True) for s in simds if legal(node, NodeFold(1, s, True))]
+        pairs += [(s, True) for s in simds if node.legal(NodeFold(1, s, True))]
     simd = np.array([p[0] for p in pairs], dtype=np.int64)
     parallel = np.array([p[1] for p in pairs], dtype=bool)
     channel_fold = node.channels // simd
@@ -106,3 +97,41 @@ def table(node: SlidingWindow, *, allow_parallel: bool = True) -> Table:
         lut=_lut(node, simd, channel_fold, parallel, _VECTOR).astype(np.int64),
         bram18=np.zeros(len(simd), dtype=np.int64),
     )
+
+
+class SlidingWindow(NamedTuple):
+    name: str
+    layer: int
+    channels: int
+    ifm: tuple[int, int]
+    ofm: tuple[int, int]
+    kernel: int
+    stride: int
+    in_bits: int
+    depthwise: bool  # True in front of a Pool: its SIMD is the Pool's PE
+    dilation: int = 1
+    op_type: str = "ConvolutionInputGenerator_rtl"
+
+    cost = evaluate
+    table = table
+
+    def legal(self, fold: NodeFold) -> bool:
+        if fold.pe != 1 or self.channels % fold.simd:
+            return False
+        if fold.parallel_window:
+            # the parallel implementation needs the full channel width per input word (non-depthwise)
+            return self.depthwise or fold.simd == self.channels
+        return True
+
+    def candidate_folds(self) -> list[NodeFold]:
+        return [NodeFold(1, simd, parallel) for parallel in (False, True) for simd in divisors(self.channels)]
+
+    def finn_config(self, fold: NodeFold) -> dict:
+        return {"SIMD": fold.simd, "parallel_window": int(fold.parallel_window)}
+
+    def divided_dimensions(self) -> dict[str, tuple[str, int]]:
+        return {"SIMD": ("IFMChannels", self.channels)}
+
+    def describe(self) -> str:
+        kind = "pool window" if self.depthwise else "window"
+        return f"{self.channels}x{self.ifm[0]}x{self.ifm[1]} {kind} k{self.kernel} s{self.stride}"
