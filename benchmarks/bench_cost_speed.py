@@ -65,17 +65,25 @@ def main() -> None:
     estimate_s = (time.perf_counter() - start) / n
     estimate_cpu_s = (time.process_time() - start_cpu) / n
 
+    def optimise_all(fresh) -> tuple[float, float, int]:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        reached = 0
+        for arch in fresh:
+            try:
+                plan_folding(arch, board, fps=FPS_TARGET)
+                reached += 1
+            except UserError:
+                pass
+        return (time.perf_counter() - start) / len(fresh), (time.process_time() - start_cpu) / len(fresh), reached
+
+    # the first 1,000 fresh specs meet kernel pairs the estimates above never met (the mixed
+    # search's moves): their FIFO schedules are computed here for the first time. The next 1,000
+    # (fresh specs again, layer shapes from the same distribution) show the steady state of a
+    # search that has planned a thousand networks.
     fresh = [cnv_like(rng, n + i) for i in range(1000)]
-    start, start_cpu = time.perf_counter(), time.process_time()
-    reached = 0
-    for arch in fresh:
-        try:
-            plan_folding(arch, board, fps=FPS_TARGET)
-            reached += 1
-        except UserError:
-            pass
-    optimise_s = (time.perf_counter() - start) / len(fresh)
-    optimise_cpu_s = (time.process_time() - start_cpu) / len(fresh)
+    optimise_s, optimise_cpu_s, reached = optimise_all(fresh)
+    steady = [cnv_like(rng, 2 * n + i) for i in range(1000)]
+    steady_s, steady_cpu_s, steady_reached = optimise_all(steady)
 
     # the general FIFO path, side by side: every stream through the general step and every pair from
     # all its word times (what the fast paths are tested against), on specs fresh to every cache
@@ -120,10 +128,18 @@ def main() -> None:
         f"({optimise_cpu_s * 1e6:,.1f} us cpu each, {reached}/{len(fresh)} reached the target)"
     )
     print(
+        f"  the next {len(steady)} fresh specs      : {1 / steady_s:>8,.0f} archs/s wall, {1 / steady_cpu_s:>8,.0f} archs/s cpu "
+        f"({steady_cpu_s * 1e6:,.1f} us cpu each, {steady_reached}/{len(steady)} reached the target)"
+    )
+    print(
         f"general FIFO path, estimate        : {'':>8} {'':>12} {1 / general_cpu_s:>8,.0f} archs/s cpu "
         f"({general_cpu_s * 1e6:,.1f} us cpu each, {len(general)} fresh specs)"
     )
-    for label, cpu_s, goal in (("estimate", estimate_cpu_s, GOALS["estimate"]), ("optimise + estimate", optimise_cpu_s, GOALS["optimise"])):
+    for label, cpu_s, goal in (
+        ("estimate", estimate_cpu_s, GOALS["estimate"]),
+        ("optimise + estimate, first 1,000", optimise_cpu_s, GOALS["optimise"]),
+        ("optimise + estimate, next 1,000", steady_cpu_s, GOALS["optimise"]),
+    ):
         verdict = "meets" if 1 / cpu_s >= goal else "misses"
         print(f"goal {label}: {goal:,} archs/s cpu, {verdict} it at {1 / cpu_s:,.0f}")
     print(f"FINN graph + SetFolding + estimates: {finn_s:>10,.2f} s/arch (mean of {len(finn_times)}; lower bound, no export/streamlining)")

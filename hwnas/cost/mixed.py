@@ -19,6 +19,7 @@ branching network, every FIFO), which prunes nothing the move could gain from.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_right
 
 import numpy as np
 
@@ -180,11 +181,13 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
         for i in ix:
             owner[i] = u
     tables = [_unit_table(unit, ix, net) for ix, unit in units]
-    within = [_upto(unit.cycles, budget) for _, unit in units]
+    within = [bisect_right(unit.cycle_list, budget) for _, unit in units]
     # the tables' own fold objects, so that the memo keys (their ids) repeat
     folds = list(folds)
+    k_of = []  # per unit: its candidate index for the current folds (-1: raised to an add's PE, off the table)
     for u, ix in enumerate(unit_nodes):
         k = tables[u].index.get(tuple(folds[i] for i in ix))
+        k_of.append(-1 if k is None else k)
         if k is not None:
             for i, f in zip(ix, tables[u].folds[k]):
                 folds[i] = f
@@ -198,7 +201,6 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
         # the unit's candidate index for the current folds (-1: raised to an add's PE, off the table)
         return tables[u].index.get(tuple(folds[i] for i in unit_nodes[u]), -1)
 
-    k_of = [find(u) for u in range(len(units))]
 
     def chosen(u) -> int:
         return k_of[u]
@@ -209,7 +211,7 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
 
     def here_cost(u) -> float:
         k = chosen(u)
-        return float(tables[u].cost[k]) if k >= 0 else sum(net.node_cost(i, folds[i]) for i in unit_nodes[u])
+        return tables[u].cost_list[k] if k >= 0 else sum(net.node_cost(i, folds[i]) for i in unit_nodes[u])
 
     # per node: the streams into and out of it, as (consumer, port, producer)
     streams_of = [[(i, p, edges[i][p]) for p in range(len(edges[i]))] + [(c, p, i) for c, p in readers[i]]
@@ -217,8 +219,13 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
     # a chain's FIFO cost per stream at the current folds, kept up to date
     edge_now = {(c, p): net.edge_cost(c, p, folds) for c, reads in enumerate(edges) for p in range(len(reads))}
 
+    touched_by: dict = {}
+
     def touched(members) -> list:
-        return list({s for i in members for s in streams_of[i]})
+        found = touched_by.get(members)
+        if found is None:
+            found = touched_by[members] = list({s for i in members for s in streams_of[i]})
+        return found
 
     def evaluate(changes: dict, dnode: float, near: list) -> tuple[float, list | None]:
         if chain:
@@ -270,10 +277,10 @@ def improve(net: Network, units, folds: list, budget: int, groups) -> list:
         k = t.cheapest(within[u])
         if k == chosen(u):
             return False
-        extra = t.cost[k] - here_cost(u)
+        extra = t.cost_list[k] - here_cost(u)
         if not extra < streams(ix):
             return False
-        return attempt(((float(extra), dict(zip(ix, t.folds[k]))),), touched(ix))
+        return attempt(((extra, dict(zip(ix, t.folds[k]))),), touched(ix))
 
     def single(u) -> bool:
         ix, t = unit_nodes[u], tables[u]
@@ -394,6 +401,7 @@ class _UnitTable:
         self.folds = unit.fold_list
         self.index = {fs: k for k, fs in enumerate(self.folds)}
         self.cost = unit.lut * w[0] + unit.bram18 * w[1]
+        self.cost_list = self.cost.tolist()
         self.elems_in = np.array([kernel(nodes[0], fs[0])[1] for fs in self.folds], dtype=np.int64)
         self.elems_out = np.array([kernel(nodes[-1], fs[-1])[2] for fs in self.folds], dtype=np.int64)
         self.pe_of = [np.array([fs[m].pe for fs in self.folds], dtype=np.int64) for m in range(len(nodes))]
@@ -434,18 +442,20 @@ class _UnitTable:
         return found[1]
 
 
-_TABLES: dict[tuple, _UnitTable] = {}
+_TABLES: dict[tuple, tuple] = {}
 _TABLES_LIMIT = 1 << 14
 
 
 def _unit_table(unit, ix, net: Network) -> _UnitTable:
-    key = (unit.key, net.w)
+    # keyed by the unit object (shared by shape, ``optimise._cached_unit``), held in the entry so
+    # that its id stays its own: hashing the unit's shape key costs more than the table lookup
+    key = (id(unit), net.w)
     found = _TABLES.get(key)
-    if found is None:
+    if found is None or found[0] is not unit:
         if len(_TABLES) >= _TABLES_LIMIT:
             _TABLES.clear()
-        found = _TABLES[key] = _UnitTable(unit, [net.nodes[i] for i in ix], net.w)
-    return found
+        found = _TABLES[key] = (unit, _UnitTable(unit, [net.nodes[i] for i in ix], net.w))
+    return found[1]
 
 
 def _group_pes(group, tables, within, owner, unit_nodes) -> list[int]:
@@ -482,6 +492,3 @@ def add_groups(hw_nodes, edges) -> list[list[int]]:
         for i, node in enumerate(hw_nodes) if type(node) is ElementwiseAdd
     ]
 
-
-def _upto(cycles, budget: int) -> int:
-    return int(np.searchsorted(cycles, budget, side="right"))
