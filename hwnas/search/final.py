@@ -79,7 +79,6 @@ def train_candidate(arch, dataset, settings, run_dir, train_index, val_index, *,
     from hwnas.train.loop import evaluate
     from hwnas.train.device import resolve_device
 
-    budget = settings.budget
     train_split = Split(dataset.train.images[train_index], dataset.train.labels[train_index])
     subset = dataclasses.replace(dataset, train=train_split)
     config = config or final_config(dataset.name, settings)
