@@ -53,6 +53,12 @@ def kernel_module(kind: str) -> ModuleType:
     return kernel_modules()[kind]
 
 
+@lru_cache(maxsize=None)
+def node_classes() -> tuple[type, ...]:
+    """The cost model's node types: each module's ``NODE`` (the width converter has none)."""
+    return tuple(module.NODE for module in kernel_modules().values() if module.NODE is not None)
+
+
 __all__ = [
     "DuplicateStreams",
     "ElementwiseAdd",
@@ -72,4 +78,5 @@ __all__ = [
     "divisors",
     "kernel_module",
     "kernel_modules",
+    "node_classes",
 ]

@@ -47,9 +47,16 @@ class StreamingConcat(NamedTuple):
     def describe(self) -> str:
         return f"{'+'.join(map(str, self.channels))}x{self.pixels} concat"
 
+    def input_bits(self, port: int) -> int:
+        """The element width of input ``port`` (``hwnas.cost.fifos``)."""
+        return 1  # -1/+1 maps stream as bits
+
     def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
         layer = dict(kind=KIND, simd=fold.simd, vectors=self.pixels, ins=tuple(dict(channels=c) for c in self.channels))
         return layer, fold.simd, fold.simd
+
+
+NODE = StreamingConcat  # the node type this module holds (``hwnas.hw.node_classes``)
 
 
 def schedule(layer: dict) -> tokens.Schedule:

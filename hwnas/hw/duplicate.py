@@ -35,6 +35,9 @@ class DuplicateStreams(NamedTuple):
         return layer, fold.pe, fold.pe
 
 
+NODE = DuplicateStreams  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
 def schedule(layer: dict) -> tokens.Schedule:
     """hwnas::duplicate: each iteration reads a word and writes it to every branch."""
     i = np.arange(layer["out_words"])

@@ -13,6 +13,7 @@ import numpy as np
 from hwnas.hw import tokens
 
 KIND = "dwc"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
+NODE = None  # inserted where word widths differ, not a node of the cost model's graph
 
 
 def schedule(layer: dict) -> tokens.Schedule:

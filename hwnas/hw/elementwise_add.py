@@ -30,8 +30,18 @@ class ElementwiseAdd(NamedTuple):
     def describe(self) -> str:
         return f"{self.channels}x{self.pixels} add"
 
+    def input_bits(self, port: int) -> int:
+        """The element width of input ``port`` (``hwnas.cost.fifos``): each input has its own."""
+        return self.in_bits[port]
+
+    def output_bits(self) -> int:
+        return max(self.in_bits) + 1  # a sum of two takes one bit more (FINN's MinimizeAccumulatorWidth)
+
     def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
         return dict(kind=KIND, words=self.pixels * self.channels // fold.pe), fold.pe, fold.pe
+
+
+NODE = ElementwiseAdd  # the node type this module holds (``hwnas.hw.node_classes``)
 
 
 def schedule(layer: dict) -> tokens.Schedule:

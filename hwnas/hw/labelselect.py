@@ -47,6 +47,9 @@ class LabelSelect(NamedTuple):
         return dict(kind=KIND, labels=self.labels, pe=fold.pe), fold.pe, 1
 
 
+NODE = LabelSelect  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
 def schedule(layer: dict) -> tokens.Schedule:
     """hwnas::label_select: LABELS / PE reads; the class is written after the loop, counted here
     with its last iteration."""

@@ -192,9 +192,17 @@ class MVAU(NamedTuple):
         mode = "xnor" if self.xnor else f"{self.in_bits}-bit in"
         return f"{self.mw}->{self.mh} x{self.vectors} ({mode})"
 
+    def output_bits(self) -> int:
+        """The element width of its output stream (``hwnas.cost.fifos``): bits after thresholds,
+        else the accumulator."""
+        return 1 if self.activation else self.acc_bits
+
     def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
         layer = dict(kind=KIND, mw=self.mw, mh=self.mh, simd=fold.simd, pe=fold.pe, vectors=self.vectors)
         return layer, fold.simd, fold.pe
+
+
+NODE = MVAU  # the node type this module holds (``hwnas.hw.node_classes``)
 
 
 def mvau(layer: int, mw: int, mh: int, vectors: int, in_bits: int, *, activation: bool) -> MVAU:

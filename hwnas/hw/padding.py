@@ -56,6 +56,9 @@ class Padding(NamedTuple):
         return layer, fold.simd, fold.simd
 
 
+NODE = Padding  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
 def schedule(layer: dict) -> tokens.Schedule:
     """hwnas::fm_padding: one word written per iteration, read only inside the image."""
     cf = layer["channels"] // layer["simd"]

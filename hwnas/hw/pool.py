@@ -53,6 +53,9 @@ class Pool(NamedTuple):
         return layer, fold.pe, fold.pe
 
 
+NODE = Pool  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
 def schedule(layer: dict) -> tokens.Schedule:
     """hwnas::max_pool: one word read per iteration; a pixel's channel word is written with its
     last window position."""

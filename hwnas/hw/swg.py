@@ -151,6 +151,9 @@ class SlidingWindow(NamedTuple):
         return layer, fold.simd, fold.simd * group
 
 
+NODE = SlidingWindow  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
 def schedule(layer: dict) -> tokens.Schedule:
     return swg_schedule(
         layer["channels"] // layer["simd"], layer["ifm_h"], layer["ifm_w"], layer["ofm_h"], layer["ofm_w"],

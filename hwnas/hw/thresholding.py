@@ -89,6 +89,9 @@ class Thresholding(NamedTuple):
         return layer, fold.pe, fold.pe
 
 
+NODE = Thresholding  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
 def schedule(layer: dict) -> tokens.Schedule:
     i = np.arange(layer["vectors"] * layer["channels"] // layer["pe"])
     return tokens.frozen(len(i), [i], [i])
