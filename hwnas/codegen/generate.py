@@ -6,31 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
+from hwnas.codegen.kinds import codegen_modules
 from hwnas.codegen.layers import read_layers
 from hwnas.codegen.plan import Plan
-from hwnas.codegen.render import render
+from hwnas.codegen.render import render, render_text
 from hwnas.errors import UserError
 
 TOP = "hwnas_top"
-_KERNEL_HEADERS = {
-    "mvau": "mvau.hpp",
-    "thresholding": "thresholding.hpp",
-    "swg": "swg.hpp",
-    "pool": "pool.hpp",
-    "fmpadding": "fmpadding.hpp",
-    "labelselect": "labelselect.hpp",
-    "dwc": "dwc.hpp",
-    "duplicate": "duplicate.hpp",
-    "add": "add.hpp",
-    "concat": "concat.hpp",
-}
-
-
-def _weight_c_type(simd: int) -> str:
-    for bits in (8, 16, 32, 64):
-        if simd <= bits:
-            return f"uint{bits}_t"
-    raise ValueError(f"no plain integer type holds {simd} bits")
 
 
 def encode_inputs(images: np.ndarray, datatype_name: str) -> np.ndarray:
@@ -98,14 +80,18 @@ def generate(
     for layer in layers:
         layer["ports"] = [dict(param=f"in{k}", width=widths[name]) for k, name in enumerate(layer["inputs"])]
         layer["ports"] += [dict(param=f"out{k}", width=widths[name]) for k, name in enumerate(layer["outputs"])]
-        layer["has_params"] = layer["kind"] in ("mvau", "thresholding")
+        kind = codegen_modules()[layer["kind"]]
+        layer["has_params"] = hasattr(kind, "params")
+        # each node type's code in the top (hwnas.codegen.kinds.<type>): before the image loop, and its call
+        layer["setup"] = render_text(getattr(kind, "SETUP", ""), dict(layer=layer))
+        layer["call"] = render_text(kind.CALL, dict(layer=layer))
     inner_streams = streams[1:-1]
 
     interface = stream_interface(model, streams)
     in_dt = model.get_tensor_datatype(model.graph.input[0].name)
     context = dict(
         design=design, top=TOP, source=source, layers=layers, inner_streams=inner_streams,
-        kernel_headers=sorted({_KERNEL_HEADERS[layer["kind"]] for layer in layers}), **interface, part=part,
+        kernel_headers=sorted({codegen_modules()[layer["kind"]].HEADER for layer in layers}), **interface, part=part,
         clock_period_ns=f"{1000.0 / clock_mhz:g}", hls_include=str(hls_include), has_expected=expected is not None,
     )
 
@@ -120,12 +106,8 @@ def generate(
     for header in ["hwnas_common.hpp", "hwnas_axis.hpp"] + context["kernel_headers"]:
         files[f"kernels/{header}"] = (kernels / header).read_text()
     for layer in layers:
-        if layer["kind"] == "mvau":
-            files[f"params/{layer['name']}.h"] = render(
-                "params.h.j2", dict(layer=layer, weight_c_type=_weight_c_type(layer["simd"]) if layer["simd"] <= 64 else "")
-            )
-        elif layer["kind"] == "thresholding":
-            files[f"params/{layer['name']}.h"] = render("thresholds.h.j2", dict(layer=layer))
+        if layer["has_params"]:
+            files[f"params/{layer['name']}.h"] = codegen_modules()[layer["kind"]].params(layer)
     if inputs is not None:
         codes = encode_inputs(inputs, in_dt.name)
         elements = interface["in_words"] * interface["in_elems_per_word"]

@@ -23,3 +23,8 @@ def ap_word_literal(value: int, bits: int) -> str:
 
 def render(template: str, context: dict) -> str:
     return _environment().get_template(template).render(**context)
+
+
+def render_text(source: str, context: dict) -> str:
+    """A template given as text (a node type's kernel call, ``hwnas.codegen.kinds``), in the same environment."""
+    return _environment().from_string(source).render(**context)

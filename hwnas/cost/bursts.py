@@ -17,7 +17,6 @@ depths count the consumer's words, where the FIFO sits.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -29,72 +28,11 @@ MIN_DEPTH = 2  # a FIFO of depth < 2 holds nothing (FINN charges it nothing and 
 FRAMES = 3  # frames laid end to end: the occupancy pattern repeats from the second
 
 
-def _mvau(node, fold):
-    return dict(kind="mvau", mw=node.mw, mh=node.mh, simd=fold.simd, pe=fold.pe, vectors=node.vectors), fold.simd, fold.pe
-
-
-def _swg(node, fold):
-    (ifm_h, ifm_w), (ofm_h, ofm_w) = node.ifm, node.ofm
-    group = node.kernel * node.kernel if fold.parallel_window else 1
-    layer = dict(
-        kind="swg", channels=node.channels, simd=fold.simd, ifm_h=ifm_h, ifm_w=ifm_w, ofm_h=ofm_h, ofm_w=ofm_w,
-        k_h=node.kernel, k_w=node.kernel, s_h=node.stride, s_w=node.stride, d_h=node.dilation, d_w=node.dilation,
-        parallel=fold.parallel_window,
-    )
-    return layer, fold.simd, fold.simd * group
-
-
-def _padding(node, fold):
-    h, w = node.ifm
-    p = node.padding
-    layer = dict(kind="fmpadding", channels=node.channels, simd=fold.simd, in_h=h, in_w=w, top=p, bottom=p, left=p, right=p)
-    return layer, fold.simd, fold.simd
-
-
-def _pool(node, fold):
-    layer = dict(kind="pool", channels=node.channels, pe=fold.pe, k2=node.kernel * node.kernel, pixels=math.prod(node.ofm))
-    return layer, fold.pe, fold.pe
-
-
-def _labelselect(node, fold):
-    return dict(kind="labelselect", labels=node.labels, pe=fold.pe), fold.pe, 1
-
-
-def _duplicate(node, fold):
-    return dict(kind="duplicate", out_words=node.pixels * node.channels // fold.pe, branches=node.outputs), fold.pe, fold.pe
-
-
-def _add(node, fold):
-    return dict(kind="add", words=node.pixels * node.channels // fold.pe), fold.pe, fold.pe
-
-
-def _thresholding(node, fold):
-    return dict(kind="thresholding", vectors=node.pixels, channels=node.channels, pe=fold.pe), fold.pe, fold.pe
-
-
-def _concat(node, fold):
-    layer = dict(kind="concat", simd=fold.simd, vectors=node.pixels, ins=tuple(dict(channels=c) for c in node.channels))
-    return layer, fold.simd, fold.simd
-
-
-# per FINN op type: (node, fold) -> (the schedule's layer parameters, input and output elements per word)
-_LAYERS = {
-    "MVAU_hls": _mvau,
-    "ConvolutionInputGenerator_rtl": _swg,
-    "FMPadding_rtl": _padding,
-    "Pool_hls": _pool,
-    "LabelSelect_hls": _labelselect,
-    "DuplicateStreams_hls": _duplicate,
-    "ElementwiseAdd_hls": _add,
-    "Thresholding_rtl": _thresholding,
-    "StreamingConcat_hls": _concat,
-}
-
-
 def kernel(node, fold) -> tuple[dict, int, int]:
     """The layer parameters ``hwnas.schedules`` models ``node`` at ``fold`` with, and the
-    elements a word carries on its input and on its output."""
-    return _LAYERS[node.op_type](node, fold)
+    elements a word carries on its input and on its output: the node type's own ``schedule_layer``
+    (``hwnas.hw``)."""
+    return node.schedule_layer(fold)
 
 
 def pair_stages(producer, producer_fold, consumer, consumer_fold, port: int) -> tuple[tuple, ...]:
@@ -115,7 +53,7 @@ def kernel_id(node, fold) -> int | None:
     """A small int standing for the kernel ``node`` at ``fold`` is modelled as (equal for nodes
     whose schedules and word widths are equal), so pairs can be cached on two ints; None for a node
     type without a schedule. ``kernel_key(id)`` gives the key back."""
-    if node.op_type not in _LAYERS:
+    if not hasattr(node, "schedule_layer"):
         return None
     key = _kernel_key(node, fold)
     found = _IDS.get(key)

@@ -19,11 +19,11 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from hwnas.cost.bursts import MIN_DEPTH, ON_FORGET, _stages, burst_depth, kernel_id, kernel_key, lag, pair_stages
-from hwnas.hw import MVAU, ElementwiseAdd
+from hwnas.hw import node_classes
 
 OP_TYPE = "StreamingFIFO_rtl"
-# nodes whose element width depends on the port (``_element_bits``): always the general step
-_OWN_BITS = frozenset({"ElementwiseAdd_hls", "StreamingConcat_hls"})
+# nodes whose element width depends on the port (their type's ``input_bits``): always the general step
+_OWN_BITS = frozenset(cls._field_defaults["op_type"] for cls in node_classes() if hasattr(cls, "input_bits"))
 
 
 class Fifo(NamedTuple):
@@ -125,20 +125,18 @@ def stream_fifos_general(nodes, edges, *, part: str, has_uram: bool, kernels=Non
 
 
 def _element_bits(nodes, edges, index: int, port: int) -> int:
-    """The bits of one element of the stream into input ``port`` of node ``index`` (its FINN type)."""
+    """The bits of one element of the stream into input ``port`` of node ``index`` (its FINN type):
+    the node type's ``input_bits(port)`` where its inputs differ, else its ``in_bits``; for a node
+    that takes its input's type (fork, requantiser, LabelSelect), the producer type's
+    ``output_bits()``, else its ``out_bits``, else what the producer reads."""
     node = nodes[index].node
-    if isinstance(node, ElementwiseAdd):
-        return node.in_bits[port]
-    if node.op_type == "StreamingConcat_hls":
-        return 1  # -1/+1 maps stream as bits
+    if hasattr(node, "input_bits"):
+        return node.input_bits(port)
     if hasattr(node, "in_bits"):
         return node.in_bits
-    # nodes that take their input's type (fork, requantiser, LabelSelect): the producer's output type
     producer = nodes[edges[index][port]].node
-    if isinstance(producer, ElementwiseAdd):
-        return max(producer.in_bits) + 1  # a sum of two takes one bit more (FINN's MinimizeAccumulatorWidth)
-    if isinstance(producer, MVAU):
-        return 1 if producer.activation else producer.acc_bits
+    if hasattr(producer, "output_bits"):
+        return producer.output_bits()
     if hasattr(producer, "out_bits"):
         return producer.out_bits
     return _element_bits(nodes, edges, edges[index][port], 0)

@@ -11,8 +11,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from hwnas.hw import tokens
 from hwnas.hw.fold import NodeFold, divisors
 from hwnas.hw.table import NodeCost, Table, zero_cost_table
+
+KIND = "concat"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
 
 
 class StreamingConcat(NamedTuple):
@@ -43,3 +46,24 @@ class StreamingConcat(NamedTuple):
 
     def describe(self) -> str:
         return f"{'+'.join(map(str, self.channels))}x{self.pixels} concat"
+
+    def input_bits(self, port: int) -> int:
+        """The element width of input ``port`` (``hwnas.cost.fifos``)."""
+        return 1  # -1/+1 maps stream as bits
+
+    def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
+        layer = dict(kind=KIND, simd=fold.simd, vectors=self.pixels, ins=tuple(dict(channels=c) for c in self.channels))
+        return layer, fold.simd, fold.simd
+
+
+NODE = StreamingConcat  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
+def schedule(layer: dict) -> tokens.Schedule:
+    """hwnas::concat: per pixel, input 0's channel folds, then input 1's (then 2's), one word an
+    iteration, each written in the iteration it is read."""
+    folds = [port["channels"] // layer["simd"] for port in layer["ins"]]
+    i = np.arange(layer["vectors"] * sum(folds))
+    fold = i % sum(folds)
+    bounds = np.cumsum([0] + folds)
+    return tokens.frozen(len(i), [i[(fold >= lo) & (fold < hi)] for lo, hi in zip(bounds[:-1], bounds[1:])], [i])

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from hwnas.hw import streams
+import numpy as np
+
+from hwnas.hw import streams, tokens
+from hwnas.hw.fold import NodeFold
+
+KIND = "duplicate"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
 
 
 class DuplicateStreams(NamedTuple):
@@ -24,3 +29,16 @@ class DuplicateStreams(NamedTuple):
 
     def describe(self) -> str:
         return f"{self.channels}x{self.pixels} to {self.outputs} streams"
+
+    def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
+        layer = dict(kind=KIND, out_words=self.pixels * self.channels // fold.pe, branches=self.outputs)
+        return layer, fold.pe, fold.pe
+
+
+NODE = DuplicateStreams  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
+def schedule(layer: dict) -> tokens.Schedule:
+    """hwnas::duplicate: each iteration reads a word and writes it to every branch."""
+    i = np.arange(layer["out_words"])
+    return tokens.frozen(len(i), [i], [i] * layer["branches"])

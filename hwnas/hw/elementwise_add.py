@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from hwnas.hw import streams
+import numpy as np
+
+from hwnas.hw import streams, tokens
+from hwnas.hw.fold import NodeFold
+
+KIND = "add"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
 
 
 class ElementwiseAdd(NamedTuple):
@@ -24,3 +29,22 @@ class ElementwiseAdd(NamedTuple):
 
     def describe(self) -> str:
         return f"{self.channels}x{self.pixels} add"
+
+    def input_bits(self, port: int) -> int:
+        """The element width of input ``port`` (``hwnas.cost.fifos``): each input has its own."""
+        return self.in_bits[port]
+
+    def output_bits(self) -> int:
+        return max(self.in_bits) + 1  # a sum of two takes one bit more (FINN's MinimizeAccumulatorWidth)
+
+    def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
+        return dict(kind=KIND, words=self.pixels * self.channels // fold.pe), fold.pe, fold.pe
+
+
+NODE = ElementwiseAdd  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
+def schedule(layer: dict) -> tokens.Schedule:
+    """hwnas::elementwise_add: each iteration reads a word of both inputs and writes their sum."""
+    i = np.arange(layer["words"])
+    return tokens.frozen(len(i), [i, i], [i])

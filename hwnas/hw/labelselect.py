@@ -9,9 +9,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from hwnas.hw import streams
+from hwnas.hw import streams, tokens
 from hwnas.hw.fold import NodeFold, divisors
 from hwnas.hw.table import NodeCost, Table, zero_cost_table
+
+KIND = "labelselect"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
 
 
 class LabelSelect(NamedTuple):
@@ -40,3 +42,16 @@ class LabelSelect(NamedTuple):
 
     def describe(self) -> str:
         return f"top-1 of {self.labels}"
+
+    def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
+        return dict(kind=KIND, labels=self.labels, pe=fold.pe), fold.pe, 1
+
+
+NODE = LabelSelect  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
+def schedule(layer: dict) -> tokens.Schedule:
+    """hwnas::label_select: LABELS / PE reads; the class is written after the loop, counted here
+    with its last iteration."""
+    n = layer["labels"] // layer["pe"]
+    return tokens.frozen(n, [np.arange(n)], [[n - 1]])

@@ -25,8 +25,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from hwnas.hw import tokens
 from hwnas.hw.fold import NodeFold, divisors
 from hwnas.hw.table import NodeCost, Table
+
+KIND = "mvau"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
 
 # Bit widths after FINN's MinimizeWeightBitWidth: XNOR weights are stored as {0, 1} (BINARY);
 # bipolar weights of a quantised-input MVAU become INT2 (the smallest type holding -1 and +1 that
@@ -189,8 +192,30 @@ class MVAU(NamedTuple):
         mode = "xnor" if self.xnor else f"{self.in_bits}-bit in"
         return f"{self.mw}->{self.mh} x{self.vectors} ({mode})"
 
+    def output_bits(self) -> int:
+        """The element width of its output stream (``hwnas.cost.fifos``): bits after thresholds,
+        else the accumulator."""
+        return 1 if self.activation else self.acc_bits
+
+    def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
+        layer = dict(kind=KIND, mw=self.mw, mh=self.mh, simd=fold.simd, pe=fold.pe, vectors=self.vectors)
+        return layer, fold.simd, fold.pe
+
+
+NODE = MVAU  # the node type this module holds (``hwnas.hw.node_classes``)
+
 
 def mvau(layer: int, mw: int, mh: int, vectors: int, in_bits: int, *, activation: bool) -> MVAU:
     weight_bits = XNOR_WEIGHT_BITS if in_bits == 1 else QUANT_WEIGHT_BITS
     acc_bits = accumulator_bits(mw, in_bits, weight_bits)
     return MVAU("", layer, mw, mh, vectors, in_bits, weight_bits, activation, acc_bits)
+
+
+def schedule(layer: dict) -> tokens.Schedule:
+    """hwnas::mvau: NUM_VECS * NF * SF iterations; reads during the first neuron fold of each
+    vector, writes after the last synapse fold of each neuron fold."""
+    sf, nf = layer["mw"] // layer["simd"], layer["mh"] // layer["pe"]
+    iterations = layer["vectors"] * nf * sf
+    # built from the words, not from every iteration: unfolded layers run millions of them
+    reads = (np.arange(layer["vectors"], dtype=np.int64)[:, None] * (nf * sf) + np.arange(sf)[None, :]).ravel()
+    return tokens.frozen(iterations, [reads], [np.arange(sf - 1, iterations, sf, dtype=np.int64)])

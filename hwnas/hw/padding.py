@@ -9,8 +9,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from hwnas.hw import tokens
 from hwnas.hw.fold import NodeFold, divisors
 from hwnas.hw.table import NodeCost, Table, zero_cost_table
+
+KIND = "fmpadding"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
 
 
 class Padding(NamedTuple):
@@ -45,3 +48,23 @@ class Padding(NamedTuple):
 
     def describe(self) -> str:
         return f"{self.channels}x{self.ifm[0]}x{self.ifm[1]} pad {self.padding}"
+
+    def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
+        h, w = self.ifm
+        p = self.padding
+        layer = dict(kind=KIND, channels=self.channels, simd=fold.simd, in_h=h, in_w=w, top=p, bottom=p, left=p, right=p)
+        return layer, fold.simd, fold.simd
+
+
+NODE = Padding  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
+def schedule(layer: dict) -> tokens.Schedule:
+    """hwnas::fm_padding: one word written per iteration, read only inside the image."""
+    cf = layer["channels"] // layer["simd"]
+    out_h = layer["in_h"] + layer["top"] + layer["bottom"]
+    out_w = layer["in_w"] + layer["left"] + layer["right"]
+    i = np.arange(out_h * out_w * cf)
+    y, x = i // (out_w * cf), (i // cf) % out_w
+    inside = (y >= layer["top"]) & (y < layer["top"] + layer["in_h"]) & (x >= layer["left"]) & (x < layer["left"] + layer["in_w"])
+    return tokens.frozen(len(i), [i[inside]], [i])

@@ -5,13 +5,16 @@ finn-plus gives it no LUT/BRAM estimate (it inherits HWCustomOp's zeros), so nei
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
-from hwnas.hw import streams
+from hwnas.hw import streams, tokens
 from hwnas.hw.fold import NodeFold, divisors
 from hwnas.hw.table import NodeCost, Table, zero_cost_table
+
+KIND = "pool"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
 
 
 class Pool(NamedTuple):
@@ -44,3 +47,18 @@ class Pool(NamedTuple):
 
     def describe(self) -> str:
         return f"{self.channels}x{self.ofm[0]}x{self.ofm[1]} max k{self.kernel}"
+
+    def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
+        layer = dict(kind=KIND, channels=self.channels, pe=fold.pe, k2=self.kernel * self.kernel, pixels=math.prod(self.ofm))
+        return layer, fold.pe, fold.pe
+
+
+NODE = Pool  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
+def schedule(layer: dict) -> tokens.Schedule:
+    """hwnas::max_pool: one word read per iteration; a pixel's channel word is written with its
+    last window position."""
+    cf = layer["channels"] // layer["pe"]
+    i = np.arange(layer["pixels"] * layer["k2"] * cf)
+    return tokens.frozen(len(i), [i], [i[(i // cf) % layer["k2"] == layer["k2"] - 1]])

@@ -9,12 +9,16 @@ the optimiser's table share them.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
+from hwnas.hw import tokens
 from hwnas.hw.fold import NodeFold, divisors
 from hwnas.hw.table import NodeCost, Table
+
+KIND = "swg"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
 
 
 class _Ops:
@@ -135,3 +139,60 @@ class SlidingWindow(NamedTuple):
     def describe(self) -> str:
         kind = "pool window" if self.depthwise else "window"
         return f"{self.channels}x{self.ifm[0]}x{self.ifm[1]} {kind} k{self.kernel} s{self.stride}"
+
+    def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
+        (ifm_h, ifm_w), (ofm_h, ofm_w) = self.ifm, self.ofm
+        group = self.kernel * self.kernel if fold.parallel_window else 1
+        layer = dict(
+            kind=KIND, channels=self.channels, simd=fold.simd, ifm_h=ifm_h, ifm_w=ifm_w, ofm_h=ofm_h, ofm_w=ofm_w,
+            k_h=self.kernel, k_w=self.kernel, s_h=self.stride, s_w=self.stride, d_h=self.dilation, d_w=self.dilation,
+            parallel=fold.parallel_window,
+        )
+        return layer, fold.simd, fold.simd * group
+
+
+NODE = SlidingWindow  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
+def schedule(layer: dict) -> tokens.Schedule:
+    return swg_schedule(
+        layer["channels"] // layer["simd"], layer["ifm_h"], layer["ifm_w"], layer["ofm_h"], layer["ofm_w"],
+        layer["k_h"], layer["k_w"], layer["s_h"], layer["s_w"], layer["d_h"], layer["d_w"],
+        layer["k_h"] * layer["k_w"] if layer["parallel"] else 1,
+    )
+
+
+@lru_cache(maxsize=1024)
+def swg_schedule(cf, ifm_h, ifm_w, ofm_h, ofm_w, k_h, k_w, s_h, s_w, d_h, d_w, group) -> tokens.Schedule:
+    """hwnas::sliding_window_grouped's loop (data-independent). Each iteration it writes the next
+    group once the words that group ends on have been read (in an earlier iteration), and reads the
+    next word once the output row in progress reaches the rows the word belongs to; both decisions
+    come from the counters at the start of the iteration. Those are two chains of earliest times
+    that wait for each other, solved here by sweeping both until nothing moves (one sweep per hand
+    over between buffering rows and emitting them, not one per iteration);
+    ``tests/sim/test_sim_schedules.py`` checks it against the loop written out counter for counter."""
+    groups = k_h * k_w * cf // group
+    row_words = ifm_w * cf
+    rows = min((k_h - 1) * d_h + 1 + s_h, ifm_h)
+    in_words, out_words = ifm_h * row_words, ofm_h * ofm_w * groups
+    # the raster index of each group's last word, relative to its output pixel's top-left corner
+    last = np.arange(groups) * group + group - 1
+    last_offset = (last // (k_w * cf)) * d_h * row_words + ((last // cf) % k_w) * d_w * cf + last % cf
+    k = np.arange(out_words, dtype=np.int64)
+    pixel = k // groups
+    needs = (pixel // ofm_w) * s_h * row_words + (pixel % ofm_w) * s_w * cf + last_offset[k % groups]
+    row = np.arange(in_words, dtype=np.int64) // row_words
+    # a word of input row r waits for output row (r - rows) // s_h + 1 to begin: for that many rows' writes
+    waits = np.minimum(np.maximum((row - rows) // s_h + 1, 0), ofm_h) * (ofm_w * groups)
+    waiting = waits > 0
+    writes, reads = k.copy(), np.arange(in_words, dtype=np.int64)
+    while True:
+        new_writes = tokens.earliest(reads[needs] + 1)
+        bound = np.zeros(in_words, dtype=np.int64)
+        bound[waiting] = new_writes[waits[waiting] - 1] + 1
+        new_reads = tokens.earliest(bound)
+        if np.array_equal(new_writes, writes) and np.array_equal(new_reads, reads):
+            break
+        writes, reads = new_writes, new_reads
+    iterations = int(max(writes[-1] if out_words else -1, reads[-1] if in_words else -1)) + 1
+    return tokens.frozen(iterations, [reads], [writes])

@@ -14,9 +14,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from hwnas.hw import streams
+from hwnas.hw import streams, tokens
 from hwnas.hw.fold import NodeFold, divisors
 from hwnas.hw.table import NodeCost, Table
+
+KIND = "thresholding"  # the kernel the generated design calls for this node type (``hwnas.hw.KERNEL_MODULES``)
 
 # the thresholds of a requantiser reading bits 0/1: clipped to 0..2 (hwnas.lower.spec_types)
 BINARY_THRESHOLD_BITS = 2
@@ -81,3 +83,15 @@ class Thresholding(NamedTuple):
 
     def describe(self) -> str:
         return f"{self.channels}x{self.pixels} to {self.out_bits}-bit"
+
+    def schedule_layer(self, fold: NodeFold) -> tuple[dict, int, int]:
+        layer = dict(kind=KIND, vectors=self.pixels, channels=self.channels, pe=fold.pe)
+        return layer, fold.pe, fold.pe
+
+
+NODE = Thresholding  # the node type this module holds (``hwnas.hw.node_classes``)
+
+
+def schedule(layer: dict) -> tokens.Schedule:
+    i = np.arange(layer["vectors"] * layer["channels"] // layer["pe"])
+    return tokens.frozen(len(i), [i], [i])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hwnas.schedules import _swg_schedule
+from hwnas.hw.swg import swg_schedule as _swg_schedule
 from tests.kernel_vectors import RTL, cases, vectors
 from tests.rtl.kernel_harness import PACES, simulate_vectors
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hwnas.schedules import _dwc_schedule, _swg_schedule
+from hwnas.hw.dwc import dwc_schedule as _dwc_schedule
+from hwnas.hw.swg import swg_schedule as _swg_schedule
 
 
 def _loop(cf, ifm_h, ifm_w, ofm_h, ofm_w, k_h, k_w, s_h, s_w, d_h, d_w, group):
