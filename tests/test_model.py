@@ -111,7 +111,7 @@ def residual_model():
 
 
 def test_add_sums_integers_on_its_grid_and_hands_on_signs():
-    from hwnas.model.layers import GridAdd
+    from hwnas.blocks.modules import GridAdd
 
     arch, model, x = residual_model()
     adds = [m for m in model.modules() if isinstance(m, GridAdd)]

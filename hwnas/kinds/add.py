@@ -67,7 +67,7 @@ class Add(LayerBase):
         return graph.add(Thresholding("", shape.index, channels, pixels, sum_bits + 1, 1), total)
 
     def brevitas_module(self, shape, *, last: bool):
-        from hwnas.model.layers import GridAdd
+        from hwnas.blocks.modules import GridAdd
 
         return GridAdd(shape.out_shape, self.bits)
 

@@ -16,10 +16,10 @@ from hwnas.kinds.base import LayerBase, Port
 def _reencode_inputs_as_bits(model):
     """FINN's XNOR conversion follows only a Concat's first input up to the MultiThreshold it
     re-encodes as bits; every input of a concat of -1/+1 maps becomes bits here instead (as
-    ``hwnas.lower.bipolar_fork`` does at forks), and the concat's readers are fixed up."""
+    ``hwnas.blocks.bipolar_fork`` does at forks), and the concat's readers are fixed up."""
     from qonnx.core.datatype import DataType
 
-    from hwnas.lower.bipolar_fork import fix_readers, to_bits
+    from hwnas.blocks.bipolar_fork import fix_readers, to_bits
 
     for node in model.get_nodes_by_op_type("Concat"):
         if model.get_tensor_datatype(node.output[0]) != DataType["BIPOLAR"]:

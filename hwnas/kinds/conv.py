@@ -57,7 +57,7 @@ class Conv(LayerBase):
         from brevitas.nn import QuantConv2d
         from torch import nn
 
-        from hwnas.model.layers import BipolarWeight, hidden_output
+        from hwnas.blocks.modules import BipolarWeight, hidden_output
 
         modules = []
         padding = self.padding

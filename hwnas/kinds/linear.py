@@ -31,7 +31,7 @@ class Linear(LayerBase):
         from brevitas.nn import QuantLinear
         from torch import nn
 
-        from hwnas.model.layers import BipolarWeight, LogitScale, hidden_output
+        from hwnas.blocks.modules import BipolarWeight, LogitScale, hidden_output
 
         modules = [nn.Flatten()] if len(shape.in_shape) != 1 else []
         fan_in = math.prod(shape.in_shape)

@@ -81,7 +81,7 @@ def streamline(model, ctx: LowerContext):
 
     from hwnas.kinds import finn_transformations, prepare_for_streamlining
     from hwnas.lower.bipolar_input import remove_binary_input_threshold
-    from hwnas.lower.bipolar_fork import clip_thresholds_on_bits, remove_bit_identities, split_bipolar_forks
+    from hwnas.blocks.bipolar_fork import clip_thresholds_on_bits, remove_bit_identities, split_bipolar_forks
     from hwnas.lower.bipolar_padding import fold_bipolar_pads_into_convs
 
     model = split_bipolar_forks(prepare_for_streamlining(fold_bipolar_pads_into_convs(model)))

@@ -25,7 +25,7 @@ from hwnas.arch.spec import Arch
 
 def build_model(arch: Arch):
     """A freshly initialised ``torch.nn.Module`` for ``arch`` mapping model inputs to logits (N, classes)."""
-    from hwnas.model.layers import GraphNet
+    from hwnas.blocks.modules import GraphNet
 
     shapes = arch.shapes()
     last = len(shapes) - 1

@@ -163,7 +163,7 @@ class CellForward:
     def grid(self, bits: int) -> torch.nn.Module:
         """The add's grid quantiser: the Brevitas module the trained model uses, so both round alike."""
         if bits not in self._grids:
-            from hwnas.model.layers import grid_quant
+            from hwnas.blocks.modules import grid_quant
 
             self._grids[bits] = grid_quant(bits)
         return self._grids[bits]

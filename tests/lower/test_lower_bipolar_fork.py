@@ -1,4 +1,4 @@
-"""hwnas.lower.bipolar_fork: qonnx's XNOR conversion on a forked -1/+1 map, and hwnas's re-encoding."""
+"""hwnas.blocks.bipolar_fork: qonnx's XNOR conversion on a forked -1/+1 map, and hwnas's re-encoding."""
 
 import numpy as np
 import pytest
@@ -49,7 +49,7 @@ def _xnor(model):
 
 
 def test_qonnx_xnor_conversion_breaks_on_forks():
-    """Canaries: once these fail, qonnx handles forks and hwnas.lower.bipolar_fork may go."""
+    """Canaries: once these fail, qonnx handles forks and hwnas.blocks.bipolar_fork may go."""
     model = _fork(["matmul", "grid"])
     before, after = _run(model), _run(_xnor(model))
     assert not np.array_equal(before[1], after[1])  # the requantiser now reads 0 where -1 was
@@ -64,7 +64,7 @@ def test_qonnx_xnor_conversion_breaks_on_forks():
 
 @pytest.mark.parametrize("readers", [["matmul", "grid"], ["matmul", "matmul", "grid"], ["grid", "matmul"]])
 def test_reencoded_fork_keeps_every_reader(readers):
-    from hwnas.lower.bipolar_fork import remove_bit_identities, split_bipolar_forks
+    from hwnas.blocks.bipolar_fork import remove_bit_identities, split_bipolar_forks
 
     model = _fork(readers)
     before = _run(model)
