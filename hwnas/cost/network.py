@@ -101,7 +101,7 @@ def estimate_nodes(
         bram18 += fifo.bram18
         uram += fifo.uram
     totals = {"lut": lut, "bram18": bram18, "uram": uram, "dsp": dsp}
-    utilisation = {kind: _share(totals[kind], board.budget(kind)) for kind in LIMITED_KINDS}
+    utilisation = utilisation_of(totals, board)
     return NetworkEstimate(
         arch_name=arch_name,
         board_name=board.name,
@@ -116,7 +116,7 @@ def estimate_nodes(
         utilisation=utilisation,
         bottleneck=slowest.name,
         binding_resource=max(utilisation, key=utilisation.__getitem__),
-        fits=all(u <= 1.0 for u in utilisation.values()),
+        fits=fits(utilisation),
         roofline_fps=_roofline(macs, board),
         fifos=fifos,
     )
@@ -132,6 +132,15 @@ def _costed(node: HwNode, fold) -> tuple[NodeCost, int | None, int]:
 
 
 ON_FORGET.append(_costed.cache_clear)
+
+
+def utilisation_of(totals: dict, board: Board) -> dict[str, float]:
+    """Used / usable of each limited resource, from totals by resource name."""
+    return {kind: _share(totals[kind], board.budget(kind)) for kind in LIMITED_KINDS}
+
+
+def fits(utilisation: dict[str, float]) -> bool:
+    return all(u <= 1.0 for u in utilisation.values())
 
 
 def _share(used: float, usable: float) -> float:

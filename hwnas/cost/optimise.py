@@ -25,7 +25,7 @@ from hwnas.arch.spec import Arch
 from hwnas.board import LIMITED_KINDS, Board
 from hwnas.cost import mixed
 from hwnas.cost.folding import Folding
-from hwnas.cost.network import NetworkEstimate, _share, estimate_nodes
+from hwnas.cost.network import NetworkEstimate, estimate_nodes, fits, utilisation_of
 from hwnas.cost.node_cost import EVALUATORS, shape_key, table
 from hwnas.cost.nodes import hardware_graph, hardware_nodes
 from hwnas.errors import UserError
@@ -230,8 +230,7 @@ def _mixed(name, hw_nodes, edges, units, plans, budget: int, board: Board):
     """The local search over per-node foldings (hwnas.cost.mixed) from the MIXED_STARTS cheapest
     uniform plans; the result is the cheapest of everything seen, and a mixed folding is kept only
     where it still fits when the uniform optimum did."""
-    index = {node.name: i for i, node in enumerate(hw_nodes)}
-    indexed = [(tuple(index[n] for n in names), unit) for names, unit in units]
+    indexed = _indexed(hw_nodes, units)
     net = mixed.Network(hw_nodes, edges, board)
     groups = mixed.add_groups(hw_nodes, edges)
     chosen = plans[0]
@@ -255,10 +254,8 @@ def _mixed_chain(name, hw_nodes, edges, units, best, budget: int, board: Board):
     each lowered the exact total, so when it fits it is the choice."""
     graph = (hw_nodes, edges)
     uniform = _cheapest(units, best, budget, graph)
-    index = {node.name: i for i, node in enumerate(hw_nodes)}
-    indexed = [(tuple(index[n] for n in names), unit) for names, unit in units]
     folds = [uniform.of(node.name) for node in hw_nodes]
-    improved = mixed.improve(mixed.Network(hw_nodes, edges, board), indexed, list(folds), budget, [])
+    improved = mixed.improve(mixed.Network(hw_nodes, edges, board), _indexed(hw_nodes, units), list(folds), budget, [])
     candidate = None
     if improved != folds:
         folding = Folding({node.name: f for node, f in zip(hw_nodes, improved)})
@@ -269,6 +266,12 @@ def _mixed_chain(name, hw_nodes, edges, units, best, budget: int, board: Board):
     if candidate is not None and not result.fits and _normalised(candidate[1], board) < _normalised(result, board):
         return candidate
     return uniform, result
+
+
+def _indexed(hw_nodes, units) -> list[tuple[tuple[int, ...], _Unit]]:
+    """``units`` with node indices instead of names, as ``mixed.improve`` takes them."""
+    index = {node.name: i for i, node in enumerate(hw_nodes)}
+    return [(tuple(index[n] for n in names), unit) for names, unit in units]
 
 
 # how many of the cheapest uniform plans the mixed search starts from (a branching network's;
@@ -314,21 +317,27 @@ def _reachable(name, hw_nodes, edges, units, best, board: Board) -> tuple[float,
     budgets = np.unique(np.concatenate([u.cycles for _, u in units]))
     budgets = budgets[budgets >= _fastest(units)]
     graph = (hw_nodes, edges)
+    foldings: dict[int, Folding] = {}
     found: dict[int, NetworkEstimate] = {}
+
+    def folding_at(at: int) -> Folding:
+        if at not in foldings:
+            foldings[at] = _cheapest(units, best, int(budgets[at]), graph)
+        return foldings[at]
 
     def cheapest(at: int) -> NetworkEstimate:
         if at not in found:
-            found[at] = estimate_nodes(name, hw_nodes, _cheapest(units, best, int(budgets[at]), graph), board, edges=edges)
+            found[at] = estimate_nodes(name, hw_nodes, folding_at(at), board, edges=edges)
         return found[at]
 
     def nodes_fit(at: int) -> bool:
-        folding = _cheapest(units, best, int(budgets[at]), graph)
+        folding = folding_at(at)
         totals = dict.fromkeys(LIMITED_KINDS, 0)
         for node in hw_nodes:
             cost = EVALUATORS[type(node)](node, folding.of(node.name))
             for kind in LIMITED_KINDS:
                 totals[kind] += getattr(cost, kind)
-        return all(_share(totals[kind], board.budget(kind)) <= 1.0 for kind in LIMITED_KINDS)
+        return fits(utilisation_of(totals, board))
 
     def first(passes, low: int, high: int) -> int:
         while low < high:
